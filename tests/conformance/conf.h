@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * The conformance suite's shared harness. Tests are written once against
+ * dpgram.h and run once per backend listed in conf_backends[] (main.c):
+ * adding a backend is one line there.
+ *
+ * The network: main() puts the whole test process into a private network
+ * namespace (unshare(CLONE_NEWNET), needs root; without root the suite exits
+ * 77 and says why) and creates in it:
+ *   lo                       127.0.0.1, ::1
+ *   dpgc0 <-veth-> dpgc0p    dpgc0: 198.18.0.2/24, fd00:dc::2/64 (the stack's
+ *                            own addresses); dpgc0p: 198.18.0.1/24,
+ *                            fd00:dc::1/64 (the "kernel peer")
+ *   dpgc1 <-veth-> dpgc1p    dpgc1: 198.18.1.2/24, fd00:dc:1::2/64 (a second
+ *                            interface, for multicast-interface tests)
+ *   198.18.0.3 / fd00:dc::3  a permanent neighbour on dpgc0 that nobody
+ *                            answers: a sink; dpgc0 has a slow tbf qdisc so
+ *                            sends to the sink meet backpressure
+ *   224.0.0.0/4 routed via dpgc0, so joins without an interface use dpgc0.
+ * Only 198.18.0.0/15 and fd00::/8 are used, and nothing leaves the namespace.
+ */
+#ifndef CONF_H
+#define CONF_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dpgram.h>
+
+/* One backend under test and the addresses its stack owns / reaches. */
+struct conf_env {
+	const char *name;              /* "kernel", later "dpdk" */
+	struct dpg_stack_config cfg;   /* how to open its stacks */
+	const char *own4, *own6;       /* "198.18.0.2", "fd00:dc::2" */
+	const char *peer4, *peer6;     /* kernel peer: "198.18.0.1", "fd00:dc::1" */
+	const char *sink4, *sink6;     /* backpressure sink: 198.18.0.3, fd00:dc::3 */
+	const char *not_owned4, *not_owned6; /* "198.18.0.99", "fd00:dc::99" */
+	const char *bcast4;            /* directed broadcast: "198.18.0.255" */
+	const char *ifname;            /* "dpgc0" */
+	const char *other_own4, *other_own6; /* "198.18.1.2", "fd00:dc:1::2" */
+	const char *other_ifname;      /* "dpgc1" */
+};
+
+/* The environment of the backend being run (set by main before each run). */
+extern const struct conf_env *conf_env;
+
+/* Per-test fixture: a fresh stack. conf_setup/conf_teardown are the cmocka
+ * group-per-test setup/teardown every test uses; teardown closes the stack
+ * (and, for backends with pools, checks every buffer came back). */
+struct conf_fx {
+	struct dpg_stack *st;
+};
+int conf_setup(void **state);
+int conf_teardown(void **state);
+#define CONF_TEST(fn) cmocka_unit_test_setup_teardown(fn, conf_setup, conf_teardown)
+#define CONF_ST(state) (((struct conf_fx *)*(state))->st)
+
+/* A group of tests in one file; each file defines one and main.c lists it. */
+struct conf_group {
+	const char *name;
+	const struct CMUnitTest *tests;
+	size_t count;
+};
+#define CONF_GROUP(var, gname, arr) \
+	const struct conf_group var = { gname, arr, sizeof(arr) / sizeof(arr[0]) }
+
+/* ---- helpers (conf.c) ---- */
+
+/* Address builders that fail the test on a parse error. */
+struct sockaddr_in conf_sin(const char *ip, uint16_t port);
+struct sockaddr_in6 conf_sin6(const char *ip, uint16_t port);
+
+/* Port of a bound dpgram socket (fails the test if unbound). */
+uint16_t conf_port(struct dpg_socket *s);
+
+/* A datagram recorder: a data handler that copies what arrives. */
+#define CONF_REC_MAX 256
+struct conf_rec {
+	unsigned count;       /* datagrams received */
+	unsigned errors;      /* on.error calls */
+	int last_error;
+	unsigned drains;      /* on.drain calls */
+	struct {
+		size_t len;
+		struct dpg_rinfo rinfo;
+		unsigned char data[2048]; /* first 2048 bytes */
+	} msg[CONF_REC_MAX];
+	bool close_in_data;   /* dpg_close(sock) from inside the data callback */
+};
+/* Opens a socket whose handlers record into rec (rec is its user pointer). */
+struct dpg_socket *conf_rec_socket(struct dpg_stack *st, int family,
+				   struct conf_rec *rec,
+				   const struct dpg_socket_opts *extra);
+/* Poll until pred(arg) is true or timeout_ms passes; returns pred's value. */
+bool conf_poll_until(struct dpg_stack *st, bool (*pred)(void *), void *arg,
+		     int timeout_ms);
+/* Poll until rec->count >= n (or timeout); returns rec->count >= n. */
+bool conf_wait_count(struct dpg_stack *st, struct conf_rec *rec, unsigned n,
+		     int timeout_ms);
+/* Poll for about ms milliseconds (to show that nothing arrives). */
+void conf_poll_for(struct dpg_stack *st, int ms);
+
+/* The kernel as a peer: plain non-blocking Linux UDP sockets. */
+int conf_ksock(int family, const char *ip, uint16_t port); /* bound; fd */
+uint16_t conf_kport(int fd);
+/* Receive one datagram within timeout_ms into buf; returns length or -1.
+ * from/ttl may be NULL; ttl gets the IP TTL / hop limit (the socket must have
+ * had conf_ksock_recvttl() called). */
+int conf_krecv(int fd, void *buf, size_t cap, struct sockaddr_storage *from,
+	       int *ttl, int timeout_ms);
+void conf_ksock_recvttl(int fd);
+/* Send from a kernel socket; returns 0 or fails the test. */
+void conf_ksend(int fd, const void *buf, size_t len, const struct sockaddr *dst);
+
+#endif /* CONF_H */
