@@ -58,23 +58,24 @@ int rxq_set_limit(struct rxq *q, size_t limit)
 	return 0;
 }
 
-/* Where a record of `need` bytes goes, or -1 when it does not fit now. */
+/* Where a record of `need` bytes goes, or -1 when it does not fit now:
+ * in the ring, or within the bound counting the gap a wrap leaves. */
 static long rxq_slot(struct rxq *q, size_t need)
 {
-	size_t wrap_gap;
+	size_t gap;
 
 	if (q->count == 0)
 		q->head = q->tail = q->used = 0;
 	if (q->tail >= q->head && q->tail + need > q->cap) {
 		/* Not enough room before the end: wrap, if the start has it. */
-		wrap_gap = q->cap - q->tail;
-		if (need >= q->head)
+		gap = q->cap - q->tail;
+		if (need >= q->head || q->used + gap + need > q->limit)
 			return -1;
 		/* Records are 8-aligned, so a non-empty gap holds the marker
 		 * (the reader looks at `len` only). */
-		if (wrap_gap > 0)
+		if (gap > 0)
 			*(uint32_t *)(q->buf + q->tail) = RXQ_WRAP;
-		q->used += wrap_gap;
+		q->used += gap;
 		q->tail = 0;
 		return 0;
 	}
