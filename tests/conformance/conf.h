@@ -42,6 +42,9 @@ struct conf_env {
 	const char *ifname;            /* "dpgc0" */
 	const char *other_own4, *other_own6; /* "198.18.1.2", "fd00:dc:1::2" */
 	const char *other_ifname;      /* "dpgc1" */
+	/* Added: addresses with no route (NULL when the backend's config has
+	 * a default route): "198.19.255.1", "fd00:ff::1". */
+	const char *unrouted4, *unrouted6;
 };
 
 /* The environment of the backend being run (set by main before each run). */
@@ -114,5 +117,54 @@ int conf_krecv(int fd, void *buf, size_t cap, struct sockaddr_storage *from,
 void conf_ksock_recvttl(int fd);
 /* Send from a kernel socket; returns 0 or fails the test. */
 void conf_ksend(int fd, const void *buf, size_t len, const struct sockaddr *dst);
+
+/* ---- more helpers (added with conf.c; nothing above changed) ---- */
+
+/* How long to wait for something that should arrive, and how long to watch
+ * for something that should not (kept short: the suite must stay fast). */
+#define CONF_ARRIVE_MS 2000
+#define CONF_QUIET_MS 200
+
+/* Zeroed memory owned by the running test: conf_teardown frees it, so a
+ * failing assertion (which longjmps out of the test) leaks nothing. */
+void *conf_alloc(size_t size);
+/* A zeroed recorder from conf_alloc() (struct conf_rec is ~550 KiB: too big
+ * for a test's stack frame when a test needs several). */
+struct conf_rec *conf_rec_new(void);
+
+/* A socket without handlers (pull mode); extra as for conf_rec_socket. */
+struct dpg_socket *conf_socket(struct dpg_stack *st, int family,
+			       const struct dpg_socket_opts *extra);
+/* conf_rec_socket() bound to ip (NULL: wildcard) on an ephemeral port. */
+struct dpg_socket *conf_rec_bound(struct dpg_stack *st, int family,
+				  struct conf_rec *rec, const char *ip);
+/* Bind s to ip:port or fail the test. */
+void conf_bind(struct dpg_socket *s, const char *ip, uint16_t port);
+
+/* ip:port as a sockaddr_storage (family from the text: ':' means IPv6). */
+struct sockaddr_storage conf_ss(const char *ip, uint16_t port);
+#define CONF_SA(ss) ((const struct sockaddr *)(ss))
+/* Port of a sockaddr_in / sockaddr_in6 in host order. */
+uint16_t conf_sa_port(const struct sockaddr_storage *ss);
+/* Fail the test unless ss is ip (family from the text) and, if port >= 0,
+ * that port. ip NULL checks only the port. The message shows both. */
+void conf_assert_sa(const struct sockaddr_storage *ss, const char *ip,
+		    int port);
+
+/* A port nobody uses right now (a kernel socket bound to port 0 and closed). */
+uint16_t conf_free_port(int family);
+/* conf_krecv() while polling st, for datagrams dpgram may hold until
+ * dpg_poll() flushes them. */
+int conf_krecv_poll(struct dpg_stack *st, int fd, void *buf, size_t cap,
+		    struct sockaddr_storage *from, int *ttl, int timeout_ms);
+/* Send to a dpgram socket and fail the test unless it is accepted. */
+void conf_send(struct dpg_socket *s, const void *buf, size_t len,
+	       const struct sockaddr *dst);
+/* The stack's counters, failing the test on error. */
+struct dpg_stats conf_stats(struct dpg_stack *st);
+/* Milliseconds from a monotonic clock. */
+int64_t conf_now_ms(void);
+/* Whether this run tests the backend called name (main.c's list). */
+bool conf_has_backend(const char *name);
 
 #endif /* CONF_H */
