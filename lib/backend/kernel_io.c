@@ -344,10 +344,15 @@ static unsigned kio_filter_peer(struct ksock *ks, struct dpg_rmsg *msgs, unsigne
 			continue;
 		}
 		if (kept != i) {
-			memcpy(msgs[kept].buf, msgs[i].buf, msgs[i].len);
-			msgs[kept].len = msgs[i].len;
+			/* Slots may differ in size: the earlier one bounds it. */
+			size_t len = msgs[i].len < msgs[kept].cap ?
+				     msgs[i].len : msgs[kept].cap;
+
+			memcpy(msgs[kept].buf, msgs[i].buf, len);
+			msgs[kept].flags = msgs[i].flags |
+					   (len < msgs[i].len ? DPG_RMSG_TRUNC : 0);
+			msgs[kept].len = len;
 			msgs[kept].from = msgs[i].from;
-			msgs[kept].flags = msgs[i].flags;
 		}
 		kept++;
 	}
@@ -379,10 +384,12 @@ static unsigned kio_recv_direct(struct ksock *ks, struct dpg_rmsg *msgs, unsigne
 	for (int i = 0; i < r; i++) {
 		msgs[i].len = mm[i].msg_len;
 		msgs[i].flags = (mm[i].msg_hdr.msg_flags & MSG_TRUNC) ? DPG_RMSG_TRUNC : 0;
-		ks->s.st->stats.rx_packets++;
-		ks->s.st->stats.rx_bytes += mm[i].msg_len;
 	}
 	kept = kio_filter_peer(ks, msgs, (unsigned)r);
+	for (unsigned i = 0; i < kept; i++) {
+		ks->s.st->stats.rx_packets++;
+		ks->s.st->stats.rx_bytes += msgs[i].len;
+	}
 	return kept;
 }
 

@@ -363,7 +363,8 @@ int dpg_set_multicast_interface(struct dpg_socket *sock, const char *iface);
  * Join group on an interface (iface as for dpg_set_multicast_interface();
  * NULL lets the stack choose). Does not bind the socket.
  * Errors: -EINVAL group not a multicast address of the socket's family, bad
- * iface; -EADDRINUSE already joined there; -EADDRNOTAVAIL iface not owned.
+ * iface; -EADDRINUSE already joined there (any-source, or with sources);
+ * -EADDRNOTAVAIL iface not owned.
  */
 int dpg_add_membership(struct dpg_socket *sock, const char *group,
 		       const char *iface);

@@ -194,10 +194,13 @@ static int join(struct dpg_socket *s, const char *source, const char *group,
 	if (mship_find(&s->mships, &m, false) >= 0)
 		return -EADDRINUSE;
 	/* Any-source and source-specific joins of one group on one interface
-	 * exclude each other (Linux: EINVAL). */
-	if (m.has_source ? mship_has_asm(&s->mships, &m) :
-			   mship_has_ssm(&s->mships, &m))
+	 * exclude each other, with Linux's errnos: a source join of a group
+	 * joined any-source is -EINVAL (the filter modes differ), an
+	 * any-source join of a group with sources is -EADDRINUSE (joined). */
+	if (m.has_source && mship_has_asm(&s->mships, &m))
 		return -EINVAL;
+	if (!m.has_source && mship_has_ssm(&s->mships, &m))
+		return -EADDRINUSE;
 	rc = s->st->ops->membership(s, &m, true);
 	if (rc < 0)
 		return rc;

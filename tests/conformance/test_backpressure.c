@@ -12,7 +12,6 @@
  * queues in libuv without bound and reports nothing.
  */
 #include <errno.h>
-#include <string.h>
 #include <unistd.h>
 
 #include "conf.h"

@@ -219,21 +219,32 @@ static void test_connect_no_route_is_enetunreach_v6(void **state)
 }
 
 /* "An unspecified peer address means the loopback address, as in Linux." */
-static void test_connect_unspecified_peer_is_loopback(void **state)
+static void unspecified_peer(void **state, int family, const char *any,
+			     const char *lo)
 {
 	struct dpg_stack *st = CONF_ST(state);
 	struct conf_rec *rec = conf_rec_new();
-	struct dpg_socket *r = conf_rec_bound(st, AF_INET, rec, "127.0.0.1");
-	struct dpg_socket *s = conf_socket(st, AF_INET, NULL);
-	struct sockaddr_storage any = conf_ss("0.0.0.0", conf_port(r));
+	struct dpg_socket *r = conf_rec_bound(st, family, rec, lo);
+	struct dpg_socket *s = conf_socket(st, family, NULL);
+	struct sockaddr_storage peer = conf_ss(any, conf_port(r));
 	struct sockaddr_storage ss;
 
-	assert_int_equal(dpg_connect(s, CONF_SA(&any)), 0);
+	assert_int_equal(dpg_connect(s, CONF_SA(&peer)), 0);
 	assert_int_equal(dpg_remote_address(s, &ss), 0);
-	conf_assert_sa(&ss, "127.0.0.1", conf_port(r));
+	conf_assert_sa(&ss, lo, conf_port(r));
 	conf_send(s, "any", 3, NULL);
 	assert_true(conf_wait_count(st, rec, 1, CONF_ARRIVE_MS));
 	assert_memory_equal(rec->msg[0].data, "any", 3);
+}
+
+static void test_connect_unspecified_peer_is_loopback_v4(void **state)
+{
+	unspecified_peer(state, AF_INET, "0.0.0.0", "127.0.0.1");
+}
+
+static void test_connect_unspecified_peer_is_loopback_v6(void **state)
+{
+	unspecified_peer(state, AF_INET6, "::", "::1");
 }
 
 /* While connected to a, datagrams from b are not delivered. */
@@ -388,7 +399,8 @@ static const struct CMUnitTest connect_tests[] = {
 	CONF_TEST(test_connect_v6_socket_v4_peer_is_eafnosupport),
 	CONF_TEST(test_connect_no_route_is_enetunreach_v4),
 	CONF_TEST(test_connect_no_route_is_enetunreach_v6),
-	CONF_TEST(test_connect_unspecified_peer_is_loopback),
+	CONF_TEST(test_connect_unspecified_peer_is_loopback_v4),
+	CONF_TEST(test_connect_unspecified_peer_is_loopback_v6),
 	CONF_TEST(test_connect_delivers_only_peer),
 	CONF_TEST(test_connect_drops_datagrams_queued_before),
 	CONF_TEST(test_disconnect_keeps_port_and_accepts_all),

@@ -14,7 +14,6 @@
  * answers with ICMP / ICMPv6 port unreachable.
  */
 #include <errno.h>
-#include <string.h>
 #include <unistd.h>
 
 #include "conf.h"

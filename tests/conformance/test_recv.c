@@ -392,16 +392,24 @@ static void test_recv_many_connected_skips_earlier_senders(void **state)
 	struct dpg_socket *a = conf_socket(st, AF_INET, NULL);
 	struct dpg_socket *b = conf_socket(st, AF_INET, NULL);
 	struct sockaddr_storage s_addr, a_addr;
-	/* Exact-size heap slots, so that valgrind sees any overrun. */
-	char *small = conf_alloc(8), *large = conf_alloc(64);
+	/* The small slot is followed by a guard, so that an overrun fails
+	 * the test (instead of corrupting the heap and ending the run). */
+	struct {
+		char small[8];
+		char guard[56];
+		char large[64];
+	} slots;
+	char guard[sizeof(slots.guard)];
 	struct dpg_rmsg m[2] = {
-		{ .buf = small, .cap = 8 },
-		{ .buf = large, .cap = 64 },
+		{ .buf = slots.small, .cap = sizeof(slots.small) },
+		{ .buf = slots.large, .cap = sizeof(slots.large) },
 	};
 	char payload[40];
 	int64_t deadline;
 	int rc;
 
+	memset(&slots, 'G', sizeof(slots));
+	memset(guard, 'G', sizeof(guard));
 	conf_bind(s, "127.0.0.1", 0);
 	conf_bind(a, "127.0.0.1", 0);
 	conf_bind(b, "127.0.0.1", 0);
@@ -419,12 +427,55 @@ static void test_recv_many_connected_skips_earlier_senders(void **state)
 		rc = dpg_recv_many(s, m, 2);
 	while (rc == -EAGAIN && conf_now_ms() < deadline &&
 	       dpg_poll(st, 5) >= 0);
+	assert_memory_equal(slots.guard, guard, sizeof(guard)); /* no overrun */
 	assert_int_equal(rc, 1);
 	conf_assert_sa(&m[0].from, "127.0.0.1", conf_port(a));
 	assert_true(m[0].len <= m[0].cap);
 	assert_int_equal(m[0].len, 8);
 	assert_true(m[0].flags & DPG_RMSG_TRUNC);
-	assert_memory_equal(small, "AAAAAAAA", 8);
+	assert_memory_equal(slots.small, "AAAAAAAA", 8);
+}
+
+/* The same situation with equal slots: the skipped datagram is a drop
+ * (rx_not_peer), not a delivery; only the peer's counts in rx_packets. */
+static void test_recv_many_connected_counts_skipped_as_drop(void **state)
+{
+	struct dpg_stack *st = CONF_ST(state);
+	struct dpg_socket *s = conf_socket(st, AF_INET, NULL);
+	struct dpg_socket *a = conf_socket(st, AF_INET, NULL);
+	struct dpg_socket *b = conf_socket(st, AF_INET, NULL);
+	struct sockaddr_storage s_addr, a_addr;
+	char b0[64], b1[64];
+	struct dpg_rmsg m[2] = {
+		{ .buf = b0, .cap = sizeof(b0) },
+		{ .buf = b1, .cap = sizeof(b1) },
+	};
+	struct dpg_stats stats;
+	int64_t deadline;
+	int rc;
+
+	conf_bind(s, "127.0.0.1", 0);
+	conf_bind(a, "127.0.0.1", 0);
+	conf_bind(b, "127.0.0.1", 0);
+	s_addr = conf_ss("127.0.0.1", conf_port(s));
+	a_addr = conf_ss("127.0.0.1", conf_port(a));
+	conf_send(b, "from-b", 6, CONF_SA(&s_addr));
+	assert_int_equal(dpg_connect(s, CONF_SA(&a_addr)), 0);
+	conf_send(a, "from-a", 6, CONF_SA(&s_addr));
+	usleep(20 * 1000);
+
+	deadline = conf_now_ms() + CONF_ARRIVE_MS;
+	do
+		rc = dpg_recv_many(s, m, 2);
+	while (rc == -EAGAIN && conf_now_ms() < deadline &&
+	       dpg_poll(st, 5) >= 0);
+	assert_int_equal(rc, 1);
+	assert_int_equal(m[0].len, 6);
+	assert_memory_equal(b0, "from-a", 6);
+	stats = conf_stats(st);
+	assert_int_equal(stats.drops[DPG_DROP_rx_not_peer], 1);
+	assert_int_equal(stats.rx_packets, 1);
+	assert_int_equal(stats.rx_bytes, 6);
 }
 
 /* 50 x 1000 bytes against a 4096-byte receive buffer, each moved from the
@@ -561,6 +612,7 @@ static const struct CMUnitTest recv_tests[] = {
 	CONF_TEST(test_recv_many_bad_arguments_are_einval),
 	CONF_TEST(test_recv_many_truncates_and_flags),
 	CONF_TEST(test_recv_many_connected_skips_earlier_senders),
+	CONF_TEST(test_recv_many_connected_counts_skipped_as_drop),
 	CONF_TEST(test_recv_pull_queue_bounded_by_recv_buffer),
 	CONF_TEST(test_recv_pull_overflow_is_fully_counted),
 	CONF_TEST(test_recv_pull_queue_space_is_reused),

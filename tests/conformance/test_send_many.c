@@ -148,6 +148,23 @@ static void test_send_many_bad_first_returns_its_errno(void **state)
 	expect_in_order(st, m->rec, 0);
 }
 
+/* No route for msgs[1]: the first goes, the call says 1; alone it is
+ * -ENETUNREACH. */
+static void test_send_many_unrouted_stops_batch(void **state)
+{
+	struct dpg_stack *st = CONF_ST(state);
+	struct many *m = many_open(st);
+	struct sockaddr_storage far;
+
+	if (conf_env->unrouted4 == NULL)
+		skip(); /* this backend's config routes everything */
+	far = conf_ss(conf_env->unrouted4, 9);
+	m->msg[1].dst = CONF_SA(&far);
+	assert_int_equal(dpg_send_many(m->s, m->msg, 4), 1);
+	assert_int_equal(dpg_send_many(m->s, &m->msg[1], 3), -ENETUNREACH);
+	expect_in_order(st, m->rec, 1);
+}
+
 /* Connected: every dst is NULL and they all reach the peer. */
 static void test_send_many_connected_null_dst(void **state)
 {
@@ -273,6 +290,7 @@ static const struct CMUnitTest send_many_tests[] = {
 	CONF_TEST(test_send_many_bad_port_at_3_returns_3),
 	CONF_TEST(test_send_many_oversize_at_2_returns_2),
 	CONF_TEST(test_send_many_bad_first_returns_its_errno),
+	CONF_TEST(test_send_many_unrouted_stops_batch),
 	CONF_TEST(test_send_many_connected_null_dst),
 	CONF_TEST(test_send_many_connected_with_dst_is_eisconn),
 	CONF_TEST(test_send_many_mixed_destinations),

@@ -11,7 +11,6 @@
 #include <errno.h>
 #include <net/if.h>
 #include <stdio.h>
-#include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 
