@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: BSD-3-Clause
+# shellcheck shell=bash
 # Sourced by quickstart.sh and test.sh: messages, root/sudo, apt packages,
 # and configuring ./build. Expects the repository root as the cwd.
 

@@ -9,13 +9,14 @@
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-# shellcheck source=deps.sh
+# shellcheck source=scripts/deps.sh
 source scripts/deps.sh
 
 say "installing the build dependencies (if missing)"
 ensure_packages meson ninja-build pkg-config gcc libdpdk-dev dpdk-dev libcmocka-dev
 
 say "building dpgram in ./build"
+# shellcheck disable=SC2119 # no options: meson's defaults
 configure_build
 run meson compile -C build
 

@@ -10,7 +10,7 @@
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-# shellcheck source=deps.sh
+# shellcheck source=scripts/deps.sh
 source scripts/deps.sh
 
 say "installing the build and test dependencies (if missing)"

@@ -194,9 +194,10 @@ static int join(struct dpg_socket *s, const char *source, const char *group,
 	if (mship_find(&s->mships, &m, false) >= 0)
 		return -EADDRINUSE;
 	/* Any-source and source-specific joins of one group on one interface
-	 * exclude each other, with Linux's errnos: a source join of a group
-	 * joined any-source is -EINVAL (the filter modes differ), an
-	 * any-source join of a group with sources is -EADDRINUSE (joined). */
+	 * exclude each other. An any-source join of a group with sources is
+	 * -EADDRINUSE (it is joined; Linux says the same). A source join of a
+	 * group joined any-source is -EINVAL: dpgram's rule, as the socket
+	 * already receives every source and the filter would mean nothing. */
 	if (m.has_source && mship_has_asm(&s->mships, &m))
 		return -EINVAL;
 	if (!m.has_source && mship_has_ssm(&s->mships, &m))

@@ -8,10 +8,11 @@
 # usage: client_echo.sh PATH/TO/dpgram-echo PATH/TO/dpgram-client
 set -euo pipefail
 
+# shellcheck disable=SC2034 # used by echo_lib.sh
 ECHO=${1:?usage: client_echo.sh DPGRAM_ECHO DPGRAM_CLIENT}
 CLIENT=${2:?usage: client_echo.sh DPGRAM_ECHO DPGRAM_CLIENT}
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=echo_lib.sh
+# shellcheck source=tests/interop/echo_lib.sh
 source "$HERE/echo_lib.sh"
 
 # expect_usage WHAT ARGS...: dpgram-client exits 2 naming WHAT.

@@ -15,7 +15,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 PY=/usr/bin/python3
 CLIENT=("$PY" "$HERE/echo_client.py")
 N=1000
-# shellcheck source=echo_lib.sh
+# shellcheck source=tests/interop/echo_lib.sh
 source "$HERE/echo_lib.sh"
 
 # expect_usage WHAT ARGS...: exit 2 and a stderr message naming WHAT.

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: BSD-3-Clause
+# shellcheck shell=bash
 # Sourced by the interop echo tests: start dpgram-echo, wait for its
 # "listening on" line, stop it and check its totals. Bash only.
 #

@@ -9,6 +9,7 @@
 # usage: echo_node.sh PATH/TO/dpgram-echo
 set -euo pipefail
 
+# shellcheck disable=SC2034 # used by echo_lib.sh
 ECHO=${1:?usage: echo_node.sh PATH/TO/dpgram-echo}
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 N=1000
@@ -17,7 +18,7 @@ if ! command -v node >/dev/null; then
 	echo "SKIP: node is not installed (apt-get install nodejs)"
 	exit 77
 fi
-# shellcheck source=echo_lib.sh
+# shellcheck source=tests/interop/echo_lib.sh
 source "$HERE/echo_lib.sh"
 
 echo "node $(node --version)"
