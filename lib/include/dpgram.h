@@ -18,6 +18,7 @@
 #ifndef DPGRAM_H
 #define DPGRAM_H
 
+#include <errno.h> /* the -E... codes every function returns */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -252,6 +252,16 @@ uint16_t conf_port(struct dpg_socket *s)
 	return conf_sa_port(&ss);
 }
 
+void conf_assert_unbound(struct dpg_socket *s)
+{
+	struct sockaddr_storage ss;
+	int rc = dpg_address(s, &ss);
+
+	if (rc != -EBADF)
+		fail_msg("dpg_address of a socket that should be unbound: %d "
+			 "(%s), expected -EBADF", rc, dpg_strerror(rc));
+}
+
 static void rec_data(struct dpg_socket *sock, const void *buf, size_t len,
 		     const struct dpg_rinfo *rinfo, void *user)
 {
@@ -566,6 +576,19 @@ void conf_ksend(int fd, const void *buf, size_t len, const struct sockaddr *dst)
 	if (n != (ssize_t)len)
 		fail_msg("conf_ksend(%zu bytes): %s", len,
 			 n < 0 ? strerror(errno) : "short send");
+}
+
+void conf_ksend_seq(int fd, const struct sockaddr *dst, unsigned n)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		conf_ksend(fd, &i, sizeof(i), dst);
+}
+
+void conf_settle(void)
+{
+	usleep(20 * 1000);
 }
 
 uint16_t conf_free_port(int family)

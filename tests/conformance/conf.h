@@ -164,6 +164,14 @@ void conf_send(struct dpg_socket *s, const void *buf, size_t len,
 struct dpg_stats conf_stats(struct dpg_stack *st);
 /* Milliseconds from a monotonic clock. */
 int64_t conf_now_ms(void);
+/* Fail the test unless s is unbound (dpg_address() says -EBADF). */
+void conf_assert_unbound(struct dpg_socket *s);
+/* n datagrams from a kernel socket to dst, each carrying its index as a
+ * uint32_t (4 bytes). */
+void conf_ksend_seq(int fd, const struct sockaddr *dst, unsigned n);
+/* A short pause (20 ms) after which datagrams sent over loopback or the veth
+ * wait at their socket, so that the next poll pass sees them together. */
+void conf_settle(void);
 /* Whether this run tests the backend called name (main.c's list). */
 bool conf_has_backend(const char *name);
 

@@ -7,8 +7,9 @@
  * Usage: conformance [FILTER]   FILTER: run only groups whose name contains
  * it ("kernel/", "bind"). cmocka's own environment (CMOCKA_MESSAGE_OUTPUT,
  * CMOCKA_TEST_ABORT, CMOCKA_XML_FILE) is read by cmocka and left alone.
- * Exit: 0 all passed, 1 a test failed, 77 skipped (not root), 99 the
- * network could not be built.
+ * Exit: 0 all passed, 1 a test failed or no group matched, 2 usage,
+ * 77 skipped (not root, or no right to unshare), 99 the network could not
+ * be built.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "conf.h"
@@ -74,10 +76,11 @@ static void conf_sh(const char *cmd)
 	fflush(stdout);
 	fflush(stderr);
 	rc = system(cmd);
-	if (rc != 0) {
+	if (rc == -1 || !WIFEXITED(rc) || WEXITSTATUS(rc) != 0) {
 		fprintf(stderr,
-			"conformance: network setup failed (status %d): %s\n",
-			rc, cmd);
+			"conformance: network setup failed (%s %d): %s\n",
+			rc != -1 && WIFEXITED(rc) ? "exit" : "status",
+			rc != -1 && WIFEXITED(rc) ? WEXITSTATUS(rc) : rc, cmd);
 		exit(EXIT_HARD_ERROR);
 	}
 }

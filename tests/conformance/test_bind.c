@@ -14,13 +14,6 @@
 
 #include "conf.h"
 
-static void assert_unbound(struct dpg_socket *s)
-{
-	struct sockaddr_storage ss;
-
-	assert_int_equal(dpg_address(s, &ss), -EBADF);
-}
-
 static void test_bind_ephemeral_null_v4(void **state)
 {
 	struct dpg_socket *s = conf_socket(CONF_ST(state), AF_INET, NULL);
@@ -134,7 +127,7 @@ static void test_bind_port_in_use_is_eaddrinuse(void **state)
 	conf_bind(a, conf_env->own4, 0);
 	ss = conf_ss(conf_env->own4, conf_port(a));
 	assert_int_equal(dpg_bind(b, CONF_SA(&ss)), -EADDRINUSE);
-	assert_unbound(b); /* the failed bind left b as it was... */
+	conf_assert_unbound(b); /* the failed bind left b as it was... */
 	assert_int_equal(dpg_bind(b, NULL), 0); /* ...and usable */
 	assert_int_not_equal(conf_port(b), conf_port(a));
 }
@@ -206,7 +199,7 @@ static void reuse_one(void **state, const struct dpg_socket_opts *first,
 	conf_bind(a, conf_env->own4, 0);
 	ss = conf_ss(conf_env->own4, conf_port(a));
 	assert_int_equal(dpg_bind(b, CONF_SA(&ss)), -EADDRINUSE);
-	assert_unbound(b);
+	conf_assert_unbound(b);
 }
 
 static void test_bind_reuse_addr_on_first_only_is_eaddrinuse(void **state)
@@ -236,7 +229,7 @@ static void test_bind_not_owned4_is_eaddrnotavail(void **state)
 	struct sockaddr_storage ss = conf_ss(conf_env->not_owned4, 0);
 
 	assert_int_equal(dpg_bind(s, CONF_SA(&ss)), -EADDRNOTAVAIL);
-	assert_unbound(s);
+	conf_assert_unbound(s);
 }
 
 static void test_bind_not_owned6_is_eaddrnotavail(void **state)
@@ -245,7 +238,7 @@ static void test_bind_not_owned6_is_eaddrnotavail(void **state)
 	struct sockaddr_storage ss = conf_ss(conf_env->not_owned6, 0);
 
 	assert_int_equal(dpg_bind(s, CONF_SA(&ss)), -EADDRNOTAVAIL);
-	assert_unbound(s);
+	conf_assert_unbound(s);
 }
 
 /* Linux says EAFNOSUPPORT here too (inet_bind). */
@@ -255,7 +248,7 @@ static void test_bind_v4_socket_v6_address_is_eafnosupport(void **state)
 	struct sockaddr_in6 sin6 = conf_sin6("::1", 0);
 
 	assert_int_equal(dpg_bind(s, (struct sockaddr *)&sin6), -EAFNOSUPPORT);
-	assert_unbound(s);
+	conf_assert_unbound(s);
 }
 
 /* Linux says EINVAL here (the sockaddr_in is shorter than sockaddr_in6);
@@ -266,7 +259,7 @@ static void test_bind_v6_socket_v4_address_is_eafnosupport(void **state)
 	struct sockaddr_in sin = conf_sin("127.0.0.1", 0);
 
 	assert_int_equal(dpg_bind(s, (struct sockaddr *)&sin), -EAFNOSUPPORT);
-	assert_unbound(s);
+	conf_assert_unbound(s);
 }
 
 static void test_bind_own6(void **state)
@@ -364,8 +357,8 @@ static void test_bind_port_free_again_after_close(void **state)
 
 static void test_bind_address_before_bind_is_ebadf(void **state)
 {
-	assert_unbound(conf_socket(CONF_ST(state), AF_INET, NULL));
-	assert_unbound(conf_socket(CONF_ST(state), AF_INET6, NULL));
+	conf_assert_unbound(conf_socket(CONF_ST(state), AF_INET, NULL));
+	conf_assert_unbound(conf_socket(CONF_ST(state), AF_INET6, NULL));
 }
 
 static void test_bind_null_arguments_are_einval(void **state)

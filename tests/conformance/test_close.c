@@ -10,16 +10,14 @@
 
 #include "conf.h"
 
-/* n datagrams from the kernel peer to own4:port, then a pause so they all
- * wait at the socket: the next poll pass sees them together. */
+/* n numbered datagrams from the kernel peer to own4:port, then a pause so
+ * that the next poll pass sees them together. */
 static void kernel_burst(int fd, uint16_t port, unsigned n)
 {
 	struct sockaddr_storage dst = conf_ss(conf_env->own4, port);
-	unsigned i;
 
-	for (i = 0; i < n; i++)
-		conf_ksend(fd, &i, sizeof(i), CONF_SA(&dst));
-	usleep(20 * 1000);
+	conf_ksend_seq(fd, CONF_SA(&dst), n);
+	conf_settle();
 }
 
 /* The callback closes its socket on the first of ten datagrams: no second

@@ -94,20 +94,12 @@ static void test_recv_size_of_large_datagram(void **state)
 	assert_memory_equal(rec->msg[0].data, out, sizeof(rec->msg[0].data));
 }
 
-/* n datagrams of 8 bytes from the kernel peer to own4:port, then a short
- * pause so that they all wait at the socket before the next poll. */
+/* n numbered datagrams from the kernel peer to own:port. */
 static void kernel_flood(int fd, const char *own, uint16_t port, unsigned n)
 {
 	struct sockaddr_storage dst = conf_ss(own, port);
-	unsigned i;
 
-	for (i = 0; i < n; i++)
-		conf_ksend(fd, "floodfld", 8, CONF_SA(&dst));
-}
-
-static void settle(void)
-{
-	usleep(20 * 1000);
+	conf_ksend_seq(fd, CONF_SA(&dst), n);
 }
 
 /* One pass delivers at most DPG_POLL_BATCH datagrams to a socket, and
@@ -122,7 +114,7 @@ static void test_recv_one_pass_is_batch_limited(void **state)
 	int rc;
 
 	kernel_flood(fd, conf_env->own4, conf_port(s), FLOOD);
-	settle();
+	conf_settle();
 	rc = dpg_poll(st, 0);
 	assert_in_range(rec->count, 1, DPG_POLL_BATCH);
 	assert_int_equal(rc, (int)rec->count);
@@ -147,7 +139,7 @@ static void test_recv_one_pass_serves_every_socket(void **state)
 		kernel_flood(fd, conf_env->own4, conf_port(a), 1);
 		kernel_flood(fd, conf_env->own4, conf_port(b), 1);
 	}
-	settle();
+	conf_settle();
 	assert_true(dpg_poll(st, 0) > 0);
 	assert_in_range(ra->count, 1, DPG_POLL_BATCH);
 	assert_in_range(rb->count, 1, DPG_POLL_BATCH);
@@ -169,7 +161,7 @@ static void test_recv_poll_wakes_and_counts(void **state)
 	int total = 0, rc;
 
 	kernel_flood(fd, conf_env->own4, conf_port(s), 5);
-	settle();
+	conf_settle();
 	t0 = conf_now_ms();
 	rc = dpg_poll(st, 1500);
 	assert_true(conf_now_ms() - t0 < 1000);
@@ -197,7 +189,7 @@ static void test_recv_poll_forever_returns_on_data(void **state)
 	int fd = conf_ksock(AF_INET, conf_env->peer4, 0);
 
 	kernel_flood(fd, conf_env->own4, conf_port(s), 1);
-	settle();
+	conf_settle();
 	assert_int_equal(dpg_poll(st, -1), 1);
 	assert_int_equal(rec->count, 1);
 	close(fd);

@@ -13,19 +13,12 @@
 /* A pull-mode receiver with room for the largest datagram. */
 #define BIG_RCVBUF (256 * 1024)
 
-static void assert_unbound(struct dpg_socket *s)
-{
-	struct sockaddr_storage ss;
-
-	assert_int_equal(dpg_address(s, &ss), -EBADF);
-}
-
 static void test_send_unconnected_null_dst_is_edestaddrreq(void **state)
 {
 	struct dpg_socket *s = conf_socket(CONF_ST(state), AF_INET, NULL);
 
 	assert_int_equal(dpg_send(s, "x", 1, NULL), -EDESTADDRREQ);
-	assert_unbound(s);
+	conf_assert_unbound(s);
 }
 
 /* Linux lets sendto() name a destination on a connected socket; Node throws
@@ -45,7 +38,7 @@ static void test_send_port_zero_is_einval(void **state)
 	struct sockaddr_storage dst = conf_ss("127.0.0.1", 0);
 
 	assert_int_equal(dpg_send(s, "x", 1, CONF_SA(&dst)), -EINVAL);
-	assert_unbound(s);
+	conf_assert_unbound(s);
 }
 
 static void test_send_null_buf_with_length_is_einval(void **state)
@@ -54,7 +47,7 @@ static void test_send_null_buf_with_length_is_einval(void **state)
 	struct sockaddr_storage dst = conf_ss("127.0.0.1", 9);
 
 	assert_int_equal(dpg_send(s, NULL, 1, CONF_SA(&dst)), -EINVAL);
-	assert_unbound(s);
+	conf_assert_unbound(s);
 }
 
 static void test_send_null_socket_is_einval(void **state)
@@ -74,7 +67,7 @@ static void test_send_v4_socket_v6_dst_is_eafnosupport(void **state)
 
 	assert_int_equal(dpg_send(s, "x", 1, (struct sockaddr *)&dst),
 			 -EAFNOSUPPORT);
-	assert_unbound(s);
+	conf_assert_unbound(s);
 }
 
 /* Linux sends IPv4 from a dual-stack socket given a sockaddr_in; Node fails
@@ -87,7 +80,7 @@ static void test_send_v6_socket_v4_dst_is_eafnosupport(void **state)
 
 	assert_int_equal(dpg_send(s, "x", 1, (struct sockaddr *)&dst),
 			 -EAFNOSUPPORT);
-	assert_unbound(s);
+	conf_assert_unbound(s);
 }
 
 /* No route to the destination: -ENETUNREACH, counted as nothing sent. */
@@ -204,7 +197,7 @@ static void test_send_over_max_v4_is_emsgsize(void **state)
 	assert_int_equal(dpg_send(s, buf, DPG_MAX_PAYLOAD6, CONF_SA(&dst)),
 			 -EMSGSIZE);
 	assert_int_equal(dpg_send(s, buf, 1u << 20, CONF_SA(&dst)), -EMSGSIZE);
-	assert_unbound(s);
+	conf_assert_unbound(s);
 }
 
 static void test_send_over_max_v6_is_emsgsize(void **state)
@@ -215,7 +208,7 @@ static void test_send_over_max_v6_is_emsgsize(void **state)
 
 	assert_int_equal(dpg_send(s, buf, DPG_MAX_PAYLOAD6 + 1, CONF_SA(&dst)),
 			 -EMSGSIZE);
-	assert_unbound(s);
+	conf_assert_unbound(s);
 }
 
 static void test_send_zero_length_is_delivered(void **state)
@@ -382,7 +375,7 @@ static void test_sendv_bad_iovec_is_einval(void **state)
 	assert_int_equal(dpg_sendv(s, &iov, -1, CONF_SA(&dst)), -EINVAL);
 	assert_int_equal(dpg_sendv(s, NULL, 1, CONF_SA(&dst)), -EINVAL);
 	assert_int_equal(dpg_sendv(s, &holey, 1, CONF_SA(&dst)), -EINVAL);
-	assert_unbound(s);
+	conf_assert_unbound(s);
 }
 
 static void test_sendv_total_over_max_is_emsgsize(void **state)
