@@ -118,7 +118,8 @@ void conf_ksock_recvttl(int fd);
 /* Send from a kernel socket; returns 0 or fails the test. */
 void conf_ksend(int fd, const void *buf, size_t len, const struct sockaddr *dst);
 
-/* ---- more helpers (added with conf.c; nothing above changed) ---- */
+/* ---- more helpers, added with conf.c (above, only conf_env's unrouted4/6
+ * were added; nothing was changed or removed) ---- */
 
 /* How long to wait for something that should arrive, and how long to watch
  * for something that should not (kept short: the suite must stay fast). */
@@ -157,7 +158,7 @@ uint16_t conf_free_port(int family);
  * dpg_poll() flushes them. */
 int conf_krecv_poll(struct dpg_stack *st, int fd, void *buf, size_t cap,
 		    struct sockaddr_storage *from, int *ttl, int timeout_ms);
-/* Send to a dpgram socket and fail the test unless it is accepted. */
+/* Send from a dpgram socket; fail the test unless it is accepted. */
 void conf_send(struct dpg_socket *s, const void *buf, size_t len,
 	       const struct sockaddr *dst);
 /* The stack's counters, failing the test on error. */

@@ -271,7 +271,7 @@ static void test_connect_drops_datagrams_queued_before(void **state)
 
 	trio_open(st, &t);
 	conf_send(t.b, "queued-b", 8, CONF_SA(&t.s_addr));
-	usleep(20 * 1000); /* no poll: b's datagram waits at s */
+	conf_settle(); /* no poll: b's datagram waits at s */
 	assert_int_equal(dpg_connect(t.s, CONF_SA(&t.a_addr)), 0);
 	conf_send(t.a, "from-a", 6, CONF_SA(&t.s_addr));
 	assert_true(conf_wait_count(st, t.rec, 1, CONF_ARRIVE_MS));

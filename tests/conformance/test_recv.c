@@ -412,7 +412,7 @@ static void test_recv_many_connected_skips_earlier_senders(void **state)
 	assert_int_equal(dpg_connect(s, CONF_SA(&a_addr)), 0);
 	memset(payload, 'A', sizeof(payload));
 	conf_send(a, payload, sizeof(payload), CONF_SA(&s_addr));
-	usleep(20 * 1000);
+	conf_settle();
 
 	deadline = conf_now_ms() + CONF_ARRIVE_MS;
 	do
@@ -454,7 +454,7 @@ static void test_recv_many_connected_counts_skipped_as_drop(void **state)
 	conf_send(b, "from-b", 6, CONF_SA(&s_addr));
 	assert_int_equal(dpg_connect(s, CONF_SA(&a_addr)), 0);
 	conf_send(a, "from-a", 6, CONF_SA(&s_addr));
-	usleep(20 * 1000);
+	conf_settle();
 
 	deadline = conf_now_ms() + CONF_ARRIVE_MS;
 	do
