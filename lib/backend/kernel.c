@@ -179,7 +179,8 @@ static int kdisconnect(struct dpg_socket *s)
 	if (connect(ks->fd, &unspec, sizeof(unspec)) < 0)
 		return -errno;
 	/* Linux unhashes a socket whose port was chosen by the kernel
-	 * (bound to port 0); dpgram keeps the port, as Node does. */
+	 * (bound to port 0), and Node 20 shows port 0 afterwards; dpgram
+	 * promises the socket keeps its port, so bind it again. */
 	if (kgetname(ks, &now, false) == 0 && port_of(&now) == 0 &&
 	    bind(ks->fd, (const struct sockaddr *)&s->local,
 		 sa_len(s->local.ss_family)) < 0)
