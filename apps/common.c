@@ -161,39 +161,41 @@ void app_no_positional(struct app *app, int argc, char **argv)
 		app_usage_error(app, "unexpected argument '%s'", argv[optind]);
 }
 
-uint64_t app_parse_uint(const struct app *app, const char *flag,
-			const char *arg, uint64_t min, uint64_t max)
+/* Decimal digits only, within [min, max]: strtoull() alone would accept
+ * " 5", "-1" (as a huge number) and "5x". */
+static bool parse_u64(const char *arg, uint64_t min, uint64_t max, uint64_t *out)
 {
 	unsigned long long v;
 	char *end;
 
-	/* strtoull() would accept " 5", "-1" (as a huge number) and "5x". */
 	if (arg[0] < '0' || arg[0] > '9')
-		goto bad;
+		return false;
 	errno = 0;
 	v = strtoull(arg, &end, 10);
 	if (errno != 0 || *end != '\0' || v < min || v > max)
-		goto bad;
+		return false;
+	*out = v;
+	return true;
+}
+
+uint64_t app_parse_uint(const struct app *app, const char *flag,
+			const char *arg, uint64_t min, uint64_t max)
+{
+	uint64_t v;
+
+	if (!parse_u64(arg, min, max, &v))
+		app_usage_error(app, "%s: expected an integer from %" PRIu64
+				" to %" PRIu64 ", got '%s'", flag, min, max, arg);
 	return v;
-bad:
-	app_usage_error(app, "%s: expected an integer from %" PRIu64 " to %"
-			PRIu64 ", got '%s'", flag, min, max, arg);
 }
 
 uint16_t app_parse_port(const struct app *app, const char *flag,
 			const char *arg, bool allow_zero)
 {
-	unsigned long long v;
-	char *end;
+	uint64_t v;
 
-	if (arg[0] < '0' || arg[0] > '9')
-		goto bad;
-	errno = 0;
-	v = strtoull(arg, &end, 10);
-	if (errno != 0 || *end != '\0' || v > 65535 || (v == 0 && !allow_zero))
-		goto bad;
-	return (uint16_t)v;
-bad:
+	if (parse_u64(arg, allow_zero ? 0 : 1, 65535, &v))
+		return (uint16_t)v;
 	if (allow_zero)
 		app_usage_error(app, "%s: expected a port number from 0 (any free port) to 65535, got '%s'",
 				flag, arg);
