@@ -27,6 +27,9 @@ struct dpg_stack {
 };
 
 /* Count one drop of the given reason. */
+/* Mbufs missing from their pools at stack close (stats.c). */
+extern uint64_t core_mbuf_leaks;
+
 #define STACK_DROP(st, reason, n) ((st)->stats.drops[DPG_DROP_##reason] += (n))
 
 static inline bool stack_valid(const struct dpg_stack *st)

@@ -32,3 +32,11 @@ int dpg_stack_stats(struct dpg_stack *st, struct dpg_stats *out)
 	*out = st->stats;
 	return 0;
 }
+
+/* Bumped by the DPDK backend when a closing stack finds its pool short. */
+uint64_t core_mbuf_leaks;
+
+uint64_t dpg_mbuf_leaks(void)
+{
+	return core_mbuf_leaks;
+}
