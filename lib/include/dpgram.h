@@ -153,7 +153,35 @@ int dpg_poll(struct dpg_stack *st, int timeout_ms);
 	X(rx_kernel_overflow, "kernel socket receive buffer overflowed")        \
 	X(rx_truncated, "datagram larger than the receive buffer")              \
 	X(rx_socket_closed, "datagram for a socket closed during its batch")    \
-	X(icmp_unconnected, "ICMP error for an unconnected socket (ignored)")
+	X(icmp_unconnected, "ICMP error for an unconnected socket (ignored)")   \
+	X(eth_too_short, "frame shorter than an Ethernet header")               \
+	X(eth_not_for_us, "frame for another MAC address")                      \
+	X(eth_unknown_type, "ethertype not handled")                            \
+	X(arp_malformed, "ARP packet truncated or not Ethernet/IPv4")           \
+	X(arp_not_for_us, "ARP for another host")                               \
+	X(arp_hold_full, "datagram dropped: neighbour's hold queue full")       \
+	X(arp_unresolved, "datagram dropped: neighbour never answered")         \
+	X(arp_cache_full, "neighbour cache full")                               \
+	X(ip4_too_short, "truncated IPv4 header")                               \
+	X(ip4_bad_version, "IP version is not 4")                               \
+	X(ip4_bad_ihl, "IPv4 header length below 20 or beyond the packet")      \
+	X(ip4_bad_length, "IPv4 total length does not fit the frame")           \
+	X(ip4_bad_checksum, "IPv4 header checksum wrong")                       \
+	X(ip4_bad_source, "IPv4 source is broadcast or multicast")              \
+	X(ip4_ttl_zero, "IPv4 TTL 0")                                           \
+	X(ip4_fragment, "IPv4 fragment (reassembly not built yet)")             \
+	X(ip4_not_for_us, "IPv4 destination is not an address of the stack")    \
+	X(ip4_unknown_proto, "IPv4 protocol not handled")                       \
+	X(ip6_not_built, "IPv6 packet (IPv6 on the DPDK backend not built yet)") \
+	X(icmp_too_short, "ICMP message truncated")                             \
+	X(icmp_bad_checksum, "ICMP checksum wrong")                             \
+	X(icmp_unhandled, "ICMP type not handled")                              \
+	X(udp_too_short, "truncated UDP header")                                \
+	X(udp_bad_length, "UDP length does not fit the IP payload")             \
+	X(udp_bad_checksum, "UDP checksum wrong")                               \
+	X(udp_no_socket, "UDP datagram for a port no socket is bound to")       \
+	X(tx_closed, "unsent datagram dropped when its socket or stack closed") \
+	X(pool_empty, "no packet buffer to build a reply")
 
 enum dpg_drop_reason {
 #define DPG_DROP_ENUM_(name, text) DPG_DROP_##name,
@@ -171,6 +199,9 @@ struct dpg_stats {
 	uint64_t tx_eagain;   /**< sends refused by backpressure (-EAGAIN) */
 	uint64_t drain_events; /**< on.drain callbacks fired */
 	uint64_t icmp_errors; /**< errors reported through on.error */
+	uint64_t arp_requests; /**< ARP requests sent (dpdk backend) */
+	uint64_t arp_replies;  /**< ARP replies sent (dpdk backend) */
+	uint64_t icmp_echo_replies; /**< pings answered (dpdk backend) */
 	uint64_t drops[DPG_DROP_MAX]; /**< per reason, see DPG_DROP_REASONS */
 };
 
