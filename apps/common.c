@@ -348,9 +348,26 @@ void app_print_stack_stats(struct dpg_stack *st, FILE *out)
 		", drain %" PRIu64 ", icmp_errors %" PRIu64 "\n",
 		s.rx_packets, s.rx_bytes, s.tx_packets, s.tx_bytes,
 		s.tx_eagain, s.drain_events, s.icmp_errors);
+	fprintf(out, "stack: arp requests %" PRIu64 ", arp replies %" PRIu64
+		", icmp echo replies %" PRIu64 "\n",
+		s.arp_requests, s.arp_replies, s.icmp_echo_replies);
 	for (i = 0; i < DPG_DROP_MAX; i++)
 		if (s.drops[i] != 0)
 			fprintf(out, "stack drop %s: %" PRIu64 " (%s)\n",
 				dpg_drop_name(i), s.drops[i],
 				dpg_drop_description(i));
+}
+
+int app_close_stack(const struct app *app, struct dpg_stack *st)
+{
+	uint64_t leaks;
+
+	dpg_stack_close(st);
+	dpg_shutdown();
+	leaks = dpg_mbuf_leaks();
+	printf("%s: mbuf leaks %" PRIu64 "\n", app->prog, leaks);
+	if (leaks == 0)
+		return 0;
+	app_error(app, "%" PRIu64 " packet buffers were not back in their pool", leaks);
+	return -1;
 }

@@ -124,5 +124,8 @@ void app_ticker_tick(const struct app *app, struct app_ticker *t,
 
 /* Print the stack's counters and every non-zero drop counter, by name. */
 void app_print_stack_stats(struct dpg_stack *st, FILE *out);
+/* Close the stack and release the backend; prints "PROG: mbuf leaks N" and
+ * returns -1 (after an error message) if any packet buffer was missing. */
+int app_close_stack(const struct app *app, struct dpg_stack *st);
 
 #endif /* APPS_COMMON_H */

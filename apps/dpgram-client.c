@@ -410,8 +410,8 @@ static int client_main(struct client *c)
 	err = run(c, st, s);
 	print_summary(c);
 	dpg_close(s);
-	dpg_stack_close(st);
-	dpg_shutdown();
+	if (app_close_stack(&c->app, st) < 0)
+		err = -1;
 	if (err < 0)
 		return APP_EXIT_FAIL;
 	return c->received == c->count && c->mismatched == 0 ? APP_EXIT_OK :

@@ -217,7 +217,7 @@ int main(int argc, char **argv)
 	err = serve(&e, st);
 	print_totals(&e, st);
 	dpg_close(s);
-	dpg_stack_close(st);
-	dpg_shutdown();
+	if (app_close_stack(&e.app, st) < 0)
+		err = -1;
 	return err < 0 ? APP_EXIT_FAIL : APP_EXIT_OK;
 }

@@ -14,6 +14,13 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/deps.sh
 
 say "installing the build and test dependencies (if missing)"
+# tshark's package asks whether users other than root may capture. Answer
+# beforehand (no: the tests capture as root), so that the install never
+# waits for input, whatever the debconf frontend.
+if ! is_installed tshark; then
+	echo 'wireshark-common wireshark-common/install-setuid boolean false' |
+		as_root debconf-set-selections
+fi
 ensure_packages meson ninja-build pkg-config gcc libdpdk-dev dpdk-dev libcmocka-dev \
 	tshark socat python3-scapy iproute2 iputils-ping valgrind
 # Node may come from another source than Debian (nodesource, nvm): the
@@ -43,6 +50,7 @@ fi
 for bin in "${conf_bins[@]}"; do
 	rc=0
 	run valgrind --leak-check=full --error-exitcode=1 \
+		--suppressions=tests/port/valgrind.supp \
 		--errors-for-leak-kinds=definite,indirect "$bin" || rc=$?
 	case $rc in
 	0) ;;

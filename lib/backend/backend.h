@@ -78,5 +78,7 @@ struct backend_ops {
 
 extern const struct backend_ops kernel_backend_ops;
 extern const struct backend_ops dpdk_backend_ops;
+/* Release the DPDK backend's process-wide state (EAL, ports). */
+void dpdk_backend_shutdown(void);
 
 #endif /* BACKEND_BACKEND_H */

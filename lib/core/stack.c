@@ -105,6 +105,6 @@ int dpg_poll(struct dpg_stack *st, int timeout_ms)
 
 void dpg_shutdown(void)
 {
-	/* Only the DPDK backend holds process-wide state (EAL); it lands with
-	 * that backend. */
+	/* Only the DPDK backend holds process-wide state (EAL, ports). */
+	dpdk_backend_shutdown();
 }

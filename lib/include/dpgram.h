@@ -181,6 +181,7 @@ int dpg_poll(struct dpg_stack *st, int timeout_ms);
 	X(udp_bad_checksum, "UDP checksum wrong")                               \
 	X(udp_no_socket, "UDP datagram for a port no socket is bound to")       \
 	X(tx_closed, "unsent datagram dropped when its socket or stack closed") \
+	X(tx_ring_full, "held datagram dropped: NIC tx ring full")              \
 	X(pool_empty, "no packet buffer to build a reply")
 
 enum dpg_drop_reason {

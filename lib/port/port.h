@@ -88,14 +88,24 @@ const char *config_default_path(void);
  * Initialise EAL and the ports of cfg, once per process (see top comment).
  * argc/argv: extra EAL arguments from the program (appended to [eal] args).
  * Returns 0, or a negative errno with a message logged through rte_log and
- * stored for port_env_error().
+ * stored for port_env_error(): -EBUSY when the ports are already set up from
+ * a config that differs (devices, or their queues, mtu, rxq_desc, txq_desc),
+ * -ENODEV for a device EAL did not probe, -ESHUTDOWN after
+ * port_env_shutdown(). If the program started EAL itself, that EAL is used
+ * ([eal] args ignored) and left to the program at shutdown.
  */
 int port_env_init(const struct dpg_config *cfg, int argc, char **argv);
 const char *port_env_error(void);
 void port_env_shutdown(void);
 
-/* A per-stack mempool sized from [pool]; name must be unique per process. */
+/* A per-stack mempool sized from [pool] (cfg as filled by config_load);
+ * name must be unique per process and at most RTE_MEMPOOL_NAMESIZE - 1 (25)
+ * characters. NULL with rte_errno set on failure (logged). */
 struct rte_mempool *port_pool_create(const char *name, const struct dpg_config *cfg);
+/* The same with a private area of priv_size bytes per mbuf (rounded up to
+ * RTE_MBUF_PRIV_ALIGN), for per-packet metadata (rte_mbuf_to_priv). */
+struct rte_mempool *port_pool_create_priv(const char *name, const struct dpg_config *cfg,
+					  uint16_t priv_size);
 
 /* One stack's use of one port. */
 struct port {
@@ -110,6 +120,11 @@ struct port {
 	/* Offloads in use (detected at port_env_init, logged once). */
 	bool tx_ip4_cksum, tx_udp_cksum, rx_ip4_cksum, rx_udp_cksum;
 	bool mc_filter;            /* set_mc_addr_list works (multicast issue) */
+	bool tx_multi_seg;         /* the port sends chained mbufs (nb_segs > 1) */
+	/* The pool received mbufs come from: the stack's own (mp of port_open),
+	 * except on ports that must never be stopped (net_af_packet, net_pcap),
+	 * where it is the port's own rx pool, shared by its queues. */
+	struct rte_mempool *rx_pool;
 	/* tx buffer: filled by port_tx, emptied by port_flush */
 	struct rte_mbuf *txb[PORT_TXB];
 	uint16_t ntx;
@@ -118,7 +133,17 @@ struct port {
 
 /* Claim a queue of the port named by pc, bind mp to its rx queue, wait for
  * link (link_wait_ms; a port without link is not an error, it is logged).
- * Returns 0 or -EBUSY (all queues taken), -ENODEV, or a DPDK error. */
+ * Returns 0 or -EBUSY (all queues taken), -ENODEV (no port_env_init with that
+ * device), or a DPDK error; port_env_error() then says why. p is filled only
+ * on success; port_close(p) on a zeroed or closed p does nothing.
+ * On PMDs that cannot set up a queue of a running port (most vdevs, net_tap
+ * and net_null among them), port_open and port_close stop and restart the
+ * port: the other stacks of a multi-queue port must not poll it meanwhile,
+ * and net_tap's kernel interface goes down and up (dpgram keeps its IPv6
+ * addresses with keep_addr_on_down; routes through it and its neighbour
+ * entries are gone). A queue no stack has open still receives its share of
+ * the traffic (net_tap: the kernel spreads new flows over all queues); it
+ * waits there for the next stack to open that queue. */
 int port_open(struct port *p, const struct port_cfg *pc, struct rte_mempool *mp);
 /* Flush, drop what stays unsent (rte_pktmbuf_free), release the queue as
  * described above. */

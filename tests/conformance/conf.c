@@ -10,6 +10,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <net/if.h>
 #include <poll.h>
 #include <stdbool.h>
@@ -68,12 +69,15 @@ int conf_setup(void **state)
 
 	if (fx == NULL)
 		fail_msg("conf_setup: out of memory");
+	fx->leaks = dpg_mbuf_leaks();
 	rc = dpg_stack_open(&conf_env->cfg, &fx->st);
 	if (rc != 0) {
 		free(fx);
 		fail_msg("dpg_stack_open(backend %s): %d (%s)", conf_env->name,
 			 rc, dpg_strerror(rc));
 	}
+	if (conf_env->stack_opened != NULL)
+		conf_env->stack_opened(conf_env);
 	*state = fx;
 	return 0;
 }
@@ -81,16 +85,96 @@ int conf_setup(void **state)
 int conf_teardown(void **state)
 {
 	struct conf_fx *fx = *state;
+	uint64_t before, leaked;
 
-	/* The stack first: its sockets may still point at recorders. Buffer
-	 * pools cannot be checked through the public API yet; the DPDK backend
-	 * line will add that check here. */
-	if (fx != NULL)
-		dpg_stack_close(fx->st);
+	if (fx == NULL) {
+		conf_free_all();
+		return 0;
+	}
+	/* The stack first: its sockets may still point at recorders. */
+	before = fx->leaks;
+	dpg_stack_close(fx->st);
 	free(fx);
 	*state = NULL;
 	conf_free_all();
+	/* Everything is freed before the check, since failing longjmps. The
+	 * count is process-wide, so it also covers stacks the test opened
+	 * and closed itself. */
+	leaked = dpg_mbuf_leaks() - before;
+	if (leaked != 0)
+		fail_msg("%" PRIu64 " packet buffer(s) missing from their pool "
+			 "after dpg_stack_close (dpg_mbuf_leaks %" PRIu64
+			 " -> %" PRIu64 ")", leaked, before, dpg_mbuf_leaks());
 	return 0;
+}
+
+/* ---- capability marks ---- */
+
+static const char *const conf_cap_names[CONF_NCAPS] = {
+	[CONF_CAPB_IPV6] = "IPv6",
+	[CONF_CAPB_MCAST] = "multicast",
+	[CONF_CAPB_BCAST] = "broadcast",
+};
+
+static bool conf_all_caps(void)
+{
+	const char *v = getenv("DPGRAM_CONF_ALL_CAPS");
+
+	return v != NULL && strcmp(v, "1") == 0;
+}
+
+/* Whether cap b's issue was named already for a lower bit of missing. */
+static bool conf_todo_seen(unsigned missing, unsigned b)
+{
+	const char *t = conf_env->cap_todo[b];
+	unsigned d;
+
+	for (d = 0; d < b; d++)
+		if ((missing & (1u << d)) && conf_env->cap_todo[d] != NULL &&
+		    strcmp(conf_env->cap_todo[d], t) == 0)
+			return true;
+	return false;
+}
+
+/* For the caps in missing: their names ("IPv6 and multicast") and the
+ * issues that bring them, each once ("issue 4, issue 5"). The buffers hold
+ * every combination of CONF_NCAPS caps. */
+static void conf_caps_text(unsigned missing, char names[64], char todo[64])
+{
+	unsigned b, left = missing;
+	int n = 0, t = 0;
+
+	names[0] = todo[0] = '\0';
+	for (b = 0; b < CONF_NCAPS; b++) {
+		const char *issue = conf_env->cap_todo[b];
+
+		if (!(missing & (1u << b)))
+			continue;
+		left &= ~(1u << b);
+		n += snprintf(names + n, 64 - (size_t)n, "%s%s",
+			      n == 0 ? "" : left != 0 ? ", " : " and ",
+			      conf_cap_names[b]);
+		if (issue != NULL && !conf_todo_seen(missing, b))
+			t += snprintf(todo + t, 64 - (size_t)t, "%s%s",
+				      t == 0 ? "" : ", ", issue);
+	}
+}
+
+void conf_require(unsigned caps, const char *why)
+{
+	unsigned missing = caps & ~conf_env->caps;
+	char names[64], todo[64];
+
+	if (missing == 0 || conf_all_caps())
+		return;
+	conf_caps_text(missing, names, todo);
+	/* stdout first, so that the message follows the test's RUN line. */
+	fflush(stdout);
+	fprintf(stderr, "conformance: needs %s on the %s backend%s%s%s%s%s\n",
+		names, conf_env->name, todo[0] ? " (" : "", todo,
+		todo[0] ? ")" : "", why != NULL ? ": " : "",
+		why != NULL ? why : "");
+	skip();
 }
 
 /* ---- addresses ---- */

@@ -4,9 +4,10 @@
  * dpgram.h and run once per backend listed in conf_backends[] (main.c):
  * adding a backend is one line there.
  *
- * The network: main() puts the whole test process into a private network
- * namespace (unshare(CLONE_NEWNET), needs root; without root the suite exits
- * 77 and says why) and creates in it:
+ * The network: before each backend's run, main() puts the whole test
+ * process into a fresh private network namespace (unshare(CLONE_NEWNET),
+ * needs root; without root the suite exits 77 and says why). For the kernel
+ * backend it creates:
  *   lo                       127.0.0.1, ::1
  *   dpgc0 <-veth-> dpgc0p    dpgc0: 198.18.0.2/24, fd00:dc::2/64 (the stack's
  *                            own addresses); dpgc0p: 198.18.0.1/24,
@@ -17,6 +18,11 @@
  *                            answers: a sink; dpgc0 has a slow tbf qdisc so
  *                            sends to the sink meet backpressure
  *   224.0.0.0/4 routed via dpgc0, so joins without an interface use dpgc0.
+ * The dpdk backend's namespace (the same addresses, other interfaces): its
+ * stack owns 198.18.0.2/24 and fd00:dc::2/64 on a net_tap port
+ * (tests/conformance/dpdk.ini) whose kernel side, dpg0, holds the kernel
+ * peer 198.18.0.1/24 and fd00:dc::1/64; the sink is the peer itself (a small
+ * send buffer gives backpressure there) and nothing is routed beyond the /24.
  * Only 198.18.0.0/15 and fd00::/8 are used, and nothing leaves the namespace.
  */
 #ifndef CONF_H
@@ -30,10 +36,38 @@
 
 #include <dpgram.h>
 
+/* Capabilities a backend may not have yet. A test that needs one starts with
+ * conf_require(); on a backend without it the test is skipped and says which
+ * issue brings it. The kernel backend has them all. */
+enum conf_cap_bit {
+	CONF_CAPB_IPV6,        /* IPv6 sockets, addresses and traffic */
+	CONF_CAPB_MCAST,       /* multicast: joins, interfaces, group traffic */
+	CONF_CAPB_BCAST,       /* broadcast: directed and limited */
+	CONF_NCAPS
+};
+#define CONF_CAP_IPV6 (1u << CONF_CAPB_IPV6)
+#define CONF_CAP_MCAST (1u << CONF_CAPB_MCAST)
+#define CONF_CAP_BCAST (1u << CONF_CAPB_BCAST)
+#define CONF_CAP_ALL ((1u << CONF_NCAPS) - 1)
+
 /* One backend under test and the addresses its stack owns / reaches. */
 struct conf_env {
-	const char *name;              /* "kernel", later "dpdk" */
+	const char *name;              /* "kernel", "dpdk" */
+	unsigned caps;                 /* CONF_CAP_* it has */
+	const char *cap_todo[CONF_NCAPS]; /* for each cap it lacks: where it
+	                                   * comes ("issue 4"), for the skip
+	                                   * message */
+	/* Builds the backend's network in the fresh namespace main() made for
+	 * its run (main.c); returns 0, 77 to skip the run, or another exit
+	 * status to fail it. */
+	int (*network)(const struct conf_env *env);
+	/* Called by conf_setup after it opened the test's stack, to redo what
+	 * opening it undid on the kernel side (NULL: nothing to redo). */
+	void (*stack_opened)(const struct conf_env *env);
 	struct dpg_stack_config cfg;   /* how to open its stacks */
+	struct dpg_stack_config cfg2;  /* a second stack open beside the first
+	                                * (dpdk: its own port); backend NULL:
+	                                * the same as cfg */
 	const char *own4, *own6;       /* "198.18.0.2", "fd00:dc::2" */
 	const char *peer4, *peer6;     /* kernel peer: "198.18.0.1", "fd00:dc::1" */
 	const char *sink4, *sink6;     /* backpressure sink: 198.18.0.3, fd00:dc::3 */
@@ -52,9 +86,11 @@ extern const struct conf_env *conf_env;
 
 /* Per-test fixture: a fresh stack. conf_setup/conf_teardown are the cmocka
  * group-per-test setup/teardown every test uses; teardown closes the stack
- * (and, for backends with pools, checks every buffer came back). */
+ * and fails the test if dpg_mbuf_leaks() grew meanwhile (a DPDK stack, or
+ * one the test opened itself, left packet buffers out of their pools). */
 struct conf_fx {
 	struct dpg_stack *st;
+	uint64_t leaks;        /* dpg_mbuf_leaks() before the stack opened */
 };
 int conf_setup(void **state);
 int conf_teardown(void **state);
@@ -175,5 +211,15 @@ void conf_ksend_seq(int fd, const struct sockaddr *dst, unsigned n);
 void conf_settle(void);
 /* Whether this run tests the backend called name (main.c's list). */
 bool conf_has_backend(const char *name);
+
+/* ---- capability marks (added for the DPDK backend) ---- */
+
+/* Skip the running test unless the backend has every capability in caps.
+ * Call it first in the test, before anything is opened. The message (on
+ * stderr, so that TAP/XML on stdout stays clean) names what is missing, the
+ * backend, the issue that brings it, and why: what the test uses it for.
+ * With DPGRAM_CONF_ALL_CAPS=1 in the environment nothing is skipped (to
+ * watch a backend grow a capability). */
+void conf_require(unsigned caps, const char *why);
 
 #endif /* CONF_H */

@@ -223,12 +223,14 @@ static void bp_queue_counters_v4(void **state)
 
 static void bp_queue_counters_v6(void **state)
 {
+	conf_require(CONF_CAP_IPV6, "sends to sink6");
 	queue_case(state, AF_INET6);
 }
 
 /* The IPv6 path to sink6: partial, counted, one drain, then sends work. */
 static void bp_send_many_partial_drain_v6(void **state)
 {
+	conf_require(CONF_CAP_IPV6, "sends to sink6");
 	struct dpg_stack *st = CONF_ST(state);
 	struct bp *bp = bp_open(st, AF_INET6);
 	struct dpg_stats before = conf_stats(st);

@@ -99,11 +99,13 @@ static void delivered_case(void **state, const char *bcast)
 
 static void bcast_limited_delivered(void **state)
 {
+	conf_require(CONF_CAP_BCAST, "loops a broadcast back to its sockets");
 	delivered_case(state, LIMITED_BCAST);
 }
 
 static void bcast_directed_delivered(void **state)
 {
+	conf_require(CONF_CAP_BCAST, "loops a broadcast back to its sockets");
 	delivered_case(state, conf_env->bcast4);
 }
 
@@ -111,6 +113,7 @@ static void bcast_directed_delivered(void **state)
  * bind picks an ephemeral port and the receiver sees it as the source. */
 static void bcast_directed_from_unbound(void **state)
 {
+	conf_require(CONF_CAP_BCAST, "loops a broadcast back to its sockets");
 	struct dpg_stack *st = CONF_ST(state);
 	struct conf_rec *rx_rec = conf_rec_new(), *tx_rec = conf_rec_new();
 	struct dpg_socket *rx = conf_rec_bound(st, AF_INET, rx_rec, NULL);
@@ -129,6 +132,7 @@ static void bcast_directed_from_unbound(void **state)
  * set is the only one that arrives. */
 static void bcast_flag_cleared_eacces_again(void **state)
 {
+	conf_require(CONF_CAP_BCAST, "loops a broadcast back to its sockets");
 	struct dpg_stack *st = CONF_ST(state);
 	struct pair p = open_pair(st);
 	uint16_t port = conf_port(p.rx);
@@ -179,6 +183,7 @@ static void bcast_send_many_stops_at_broadcast(void **state)
  * wins). */
 static void bcast_not_to_unicast_bound_socket(void **state)
 {
+	conf_require(CONF_CAP_BCAST, "loops a broadcast back to its sockets");
 	struct dpg_stack *st = CONF_ST(state);
 	struct dpg_socket_opts reuse = { .reuse_addr = true };
 	struct conf_rec *wild_rec = conf_rec_new(), *own_rec = conf_rec_new();
@@ -243,6 +248,7 @@ static void bcast_limited_kernel_receiver(void **state)
  * flag set, sends on the connected socket reach the receivers. */
 static void bcast_connect_needs_flag(void **state)
 {
+	conf_require(CONF_CAP_BCAST, "loops a broadcast back to its sockets");
 	struct dpg_stack *st = CONF_ST(state);
 	struct pair p = open_pair(st);
 	struct sockaddr_in bc = conf_sin(conf_env->bcast4, conf_port(p.rx));

@@ -28,6 +28,7 @@ static void test_bind_ephemeral_null_v4(void **state)
 
 static void test_bind_ephemeral_null_v6(void **state)
 {
+	conf_require(CONF_CAP_IPV6, "binds ::");
 	struct dpg_socket *s = conf_socket(CONF_ST(state), AF_INET6, NULL);
 	struct sockaddr_storage ss;
 
@@ -234,6 +235,7 @@ static void test_bind_not_owned4_is_eaddrnotavail(void **state)
 
 static void test_bind_not_owned6_is_eaddrnotavail(void **state)
 {
+	conf_require(CONF_CAP_IPV6, "binds an IPv6 address");
 	struct dpg_socket *s = conf_socket(CONF_ST(state), AF_INET6, NULL);
 	struct sockaddr_storage ss = conf_ss(conf_env->not_owned6, 0);
 
@@ -255,6 +257,7 @@ static void test_bind_v4_socket_v6_address_is_eafnosupport(void **state)
  * dpgram has no length argument and names the real problem. */
 static void test_bind_v6_socket_v4_address_is_eafnosupport(void **state)
 {
+	conf_require(CONF_CAP_IPV6, "opens an IPv6 socket");
 	struct dpg_socket *s = conf_socket(CONF_ST(state), AF_INET6, NULL);
 	struct sockaddr_in sin = conf_sin("127.0.0.1", 0);
 
@@ -264,6 +267,7 @@ static void test_bind_v6_socket_v4_address_is_eafnosupport(void **state)
 
 static void test_bind_own6(void **state)
 {
+	conf_require(CONF_CAP_IPV6, "binds own6");
 	struct dpg_socket *s = conf_socket(CONF_ST(state), AF_INET6, NULL);
 	struct sockaddr_storage ss;
 
@@ -300,6 +304,7 @@ static void test_bind_loopback4(void **state)
 
 static void test_bind_loopback6(void **state)
 {
+	conf_require(CONF_CAP_IPV6, "sends over ::1");
 	bind_loopback(state, AF_INET6, "::1");
 }
 
@@ -357,6 +362,7 @@ static void test_bind_port_free_again_after_close(void **state)
 
 static void test_bind_address_before_bind_is_ebadf(void **state)
 {
+	conf_require(CONF_CAP_IPV6, "opens an IPv6 socket");
 	conf_assert_unbound(conf_socket(CONF_ST(state), AF_INET, NULL));
 	conf_assert_unbound(conf_socket(CONF_ST(state), AF_INET6, NULL));
 }

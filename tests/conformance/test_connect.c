@@ -58,6 +58,7 @@ static void test_connect_binds_implicitly(void **state)
 
 static void test_connect_v6_binds_implicitly(void **state)
 {
+	conf_require(CONF_CAP_IPV6, "connects to ::1");
 	struct dpg_socket *s = conf_socket(CONF_ST(state), AF_INET6, NULL);
 	struct sockaddr_storage peer = conf_ss("::1", 9);
 	struct sockaddr_storage ss;
@@ -108,8 +109,19 @@ static void test_disconnect_not_connected_is_enotconn(void **state)
 
 static void test_disconnect_twice_is_enotconn(void **state)
 {
+	conf_require(CONF_CAP_IPV6, "connects to ::1");
 	struct dpg_socket *s = conf_socket(CONF_ST(state), AF_INET6, NULL);
 	struct sockaddr_storage peer = conf_ss("::1", 9);
+
+	assert_int_equal(dpg_connect(s, CONF_SA(&peer)), 0);
+	assert_int_equal(dpg_disconnect(s), 0);
+	assert_int_equal(dpg_disconnect(s), -ENOTCONN);
+}
+
+static void test_disconnect_twice_is_enotconn_v4(void **state)
+{
+	struct dpg_socket *s = conf_socket(CONF_ST(state), AF_INET, NULL);
+	struct sockaddr_storage peer = conf_ss("127.0.0.1", 9);
 
 	assert_int_equal(dpg_connect(s, CONF_SA(&peer)), 0);
 	assert_int_equal(dpg_disconnect(s), 0);
@@ -134,6 +146,7 @@ static void test_remote_address_follows_connection(void **state)
 
 static void test_remote_address_v6(void **state)
 {
+	conf_require(CONF_CAP_IPV6, "connects to peer6");
 	struct dpg_socket *s = conf_socket(CONF_ST(state), AF_INET6, NULL);
 	struct sockaddr_storage peer = conf_ss(conf_env->peer6, 4243);
 	struct sockaddr_storage ss;
@@ -186,6 +199,7 @@ static void test_connect_v4_socket_v6_peer_is_eafnosupport(void **state)
  * wants the v4-mapped form (::ffff:a.b.c.d) and refuses the family. */
 static void test_connect_v6_socket_v4_peer_is_eafnosupport(void **state)
 {
+	conf_require(CONF_CAP_IPV6, "opens an IPv6 socket");
 	struct dpg_socket *s = conf_socket(CONF_ST(state), AF_INET6, NULL);
 	struct sockaddr_in peer = conf_sin("127.0.0.1", 9);
 	struct sockaddr_storage ss;
@@ -215,6 +229,7 @@ static void test_connect_no_route_is_enetunreach_v4(void **state)
 
 static void test_connect_no_route_is_enetunreach_v6(void **state)
 {
+	conf_require(CONF_CAP_IPV6, "IPv6 routes");
 	connect_unrouted(state, AF_INET6, conf_env->unrouted6);
 }
 
@@ -244,6 +259,7 @@ static void test_connect_unspecified_peer_is_loopback_v4(void **state)
 
 static void test_connect_unspecified_peer_is_loopback_v6(void **state)
 {
+	conf_require(CONF_CAP_IPV6, "sends over ::1");
 	unspecified_peer(state, AF_INET6, "::", "::1");
 }
 
@@ -381,6 +397,7 @@ static void test_connect_kernel_peer_v4(void **state)
 
 static void test_connect_kernel_peer_v6(void **state)
 {
+	conf_require(CONF_CAP_IPV6, "talks to peer6");
 	connected_kernel_peer(state, AF_INET6, conf_env->own6, conf_env->peer6);
 }
 
@@ -391,6 +408,7 @@ static const struct CMUnitTest connect_tests[] = {
 	CONF_TEST(test_connect_twice_is_eisconn),
 	CONF_TEST(test_disconnect_not_connected_is_enotconn),
 	CONF_TEST(test_disconnect_twice_is_enotconn),
+	CONF_TEST(test_disconnect_twice_is_enotconn_v4),
 	CONF_TEST(test_remote_address_follows_connection),
 	CONF_TEST(test_remote_address_v6),
 	CONF_TEST(test_connect_port_zero_is_einval),

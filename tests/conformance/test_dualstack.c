@@ -72,6 +72,7 @@ static void link_local_of(const char *ifname, char *buf, size_t len)
 
 static void ds_v6_any_receives_v4_mapped(void **state)
 {
+	conf_require(CONF_CAP_IPV6, "dual-stack sockets");
 	struct dpg_stack *st = CONF_ST(state);
 	struct conf_rec *rec;
 	struct dpg_socket *s = v6_bound(st, &rec, false);
@@ -94,6 +95,7 @@ static void ds_v6_any_receives_v4_mapped(void **state)
 /* One dual-stack socket serves both families; each sender keeps its form. */
 static void ds_v6_any_receives_both_families(void **state)
 {
+	conf_require(CONF_CAP_IPV6, "dual-stack sockets");
 	struct dpg_stack *st = CONF_ST(state);
 	struct conf_rec *rec;
 	struct dpg_socket *s = v6_bound(st, &rec, false);
@@ -120,6 +122,7 @@ static void ds_v6_any_receives_both_families(void **state)
  * IPv4 socket, and IPv6 still arrives. */
 static void ds_v6only_ignores_v4(void **state)
 {
+	conf_require(CONF_CAP_IPV6, "dual-stack sockets");
 	struct dpg_stack *st = CONF_ST(state);
 	struct conf_rec *rec, *rec4 = conf_rec_new();
 	struct dpg_socket *s = v6_bound(st, &rec, true);
@@ -151,6 +154,7 @@ static void ds_v6only_ignores_v4(void **state)
 /* Without ipv6_only "::" also holds 0.0.0.0 on the port (Linux: EADDRINUSE). */
 static void ds_dual_stack_holds_v4_port(void **state)
 {
+	conf_require(CONF_CAP_IPV6, "dual-stack sockets");
 	struct dpg_stack *st = CONF_ST(state);
 	struct conf_rec *rec;
 	struct dpg_socket *s = v6_bound(st, &rec, false);
@@ -166,6 +170,7 @@ static void ds_dual_stack_holds_v4_port(void **state)
 
 static void ds_send_to_v4_mapped(void **state)
 {
+	conf_require(CONF_CAP_IPV6, "dual-stack sockets");
 	struct dpg_stack *st = CONF_ST(state);
 	struct conf_rec *rec;
 	struct dpg_socket *s = v6_bound(st, &rec, false);
@@ -189,6 +194,7 @@ static void ds_send_to_v4_mapped(void **state)
  * arrived from. */
 static void ds_reply_to_mapped_sender(void **state)
 {
+	conf_require(CONF_CAP_IPV6, "dual-stack sockets");
 	struct dpg_stack *st = CONF_ST(state);
 	struct conf_rec *rec;
 	struct dpg_socket *s = v6_bound(st, &rec, false);
@@ -215,6 +221,7 @@ static void ds_reply_to_mapped_sender(void **state)
  * and traffic flows both ways. */
 static void ds_connect_v4_mapped(void **state)
 {
+	conf_require(CONF_CAP_IPV6, "dual-stack sockets");
 	struct dpg_stack *st = CONF_ST(state);
 	struct conf_rec *rec;
 	struct dpg_socket *s = v6_bound(st, &rec, false);
@@ -244,6 +251,7 @@ static void ds_connect_v4_mapped(void **state)
  * ip6_datagram_connect refuse mapped destinations with ENETUNREACH. */
 static void ds_v6only_mapped_enetunreach(void **state)
 {
+	conf_require(CONF_CAP_IPV6, "IPv6 routes");
 	struct dpg_stack *st = CONF_ST(state);
 	struct conf_rec *rec;
 	struct dpg_socket *s = v6_bound(st, &rec, true);
@@ -258,6 +266,7 @@ static void ds_v6only_mapped_enetunreach(void **state)
  * (-EMSGSIZE beyond), while 65508 bytes to an IPv6 destination is fine. */
 static void ds_v4_mapped_size_limit(void **state)
 {
+	conf_require(CONF_CAP_IPV6, "dual-stack sockets");
 	struct dpg_stack *st = CONF_ST(state);
 	struct conf_rec *rec;
 	struct dpg_socket *s = v6_bound(st, &rec, false);
@@ -290,6 +299,7 @@ static void ds_v4_mapped_size_limit(void **state)
 /* A link-local sender arrives with its interface as sin6_scope_id. */
 static void ds_link_local_sender_has_scope(void **state)
 {
+	conf_require(CONF_CAP_IPV6, "link-local addresses");
 	struct dpg_stack *st = CONF_ST(state);
 	struct conf_rec *rec;
 	struct dpg_socket *s = v6_bound(st, &rec, false);
@@ -314,6 +324,7 @@ static void ds_link_local_sender_has_scope(void **state)
  * the source is a link-local address of that interface. */
 static void ds_send_to_link_local(void **state)
 {
+	conf_require(CONF_CAP_IPV6, "link-local addresses");
 	struct dpg_stack *st = CONF_ST(state);
 	struct dpg_socket *s = conf_socket(st, AF_INET6, NULL);
 	char ll[INET6_ADDRSTRLEN + IF_NAMESIZE + 2];

@@ -86,6 +86,7 @@ static void icmp_connected_refused_v4(void **state)
 
 static void icmp_connected_refused_v6(void **state)
 {
+	conf_require(CONF_CAP_IPV6, "ICMPv6");
 	refused_case(state, AF_INET6);
 }
 
@@ -110,6 +111,7 @@ static void icmp_send_after_error_returns_0_v4(void **state)
 
 static void icmp_send_after_error_returns_0_v6(void **state)
 {
+	conf_require(CONF_CAP_IPV6, "ICMPv6");
 	send_after_error_case(state, AF_INET6);
 }
 
@@ -206,6 +208,7 @@ static void icmp_unconnected_no_error_v4(void **state)
 
 static void icmp_unconnected_no_error_v6(void **state)
 {
+	conf_require(CONF_CAP_IPV6, "ICMPv6");
 	unconnected_case(state, AF_INET6);
 }
 
@@ -245,6 +248,7 @@ static void icmp_unconnected_next_send_ok_v4(void **state)
 
 static void icmp_unconnected_next_send_ok_v6(void **state)
 {
+	conf_require(CONF_CAP_IPV6, "ICMPv6");
 	unconnected_send_case(state, AF_INET6);
 }
 

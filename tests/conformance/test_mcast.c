@@ -107,6 +107,7 @@ static void assert_nothing(struct dpg_stack *st, struct conf_rec *rec,
 
 static void mcast_join_receive_v4(void **state)
 {
+	conf_require(CONF_CAP_MCAST, "joins groups");
 	struct dpg_stack *st = CONF_ST(state);
 	struct conf_rec *rec;
 	struct dpg_socket *m = member(st, AF_INET, &rec);
@@ -125,6 +126,7 @@ static void mcast_join_receive_v4(void **state)
  * one (so the silence was the option, not a broken path). */
 static void mcast_loopback_off_nothing(void **state)
 {
+	conf_require(CONF_CAP_MCAST, "joins a group");
 	struct dpg_stack *st = CONF_ST(state);
 	struct conf_rec *rec;
 	struct dpg_socket *m = member(st, AF_INET, &rec);
@@ -145,6 +147,7 @@ static void mcast_loopback_off_nothing(void **state)
 /* After drop_membership nothing arrives, and a second drop is refused. */
 static void mcast_drop_membership_stops(void **state)
 {
+	conf_require(CONF_CAP_MCAST, "joins groups");
 	struct dpg_stack *st = CONF_ST(state);
 	struct conf_rec *rec;
 	struct dpg_socket *m = member(st, AF_INET, &rec);
@@ -166,6 +169,7 @@ static void mcast_drop_membership_stops(void **state)
  * interface is a separate membership. */
 static void mcast_join_twice_eaddrinuse(void **state)
 {
+	conf_require(CONF_CAP_MCAST, "joins groups");
 	struct dpg_stack *st = CONF_ST(state);
 	struct dpg_socket *m = conf_socket(st, AF_INET, NULL);
 
@@ -182,6 +186,7 @@ static void mcast_join_twice_eaddrinuse(void **state)
 /* Group addresses of the other family, and unicast "groups", are EINVAL. */
 static void mcast_group_wrong_family_einval(void **state)
 {
+	conf_require(CONF_CAP_IPV6, "opens an IPv6 socket");
 	struct dpg_stack *st = CONF_ST(state);
 	struct dpg_socket *s4 = conf_socket(st, AF_INET, NULL);
 	struct dpg_socket *s6 = conf_socket(st, AF_INET6, NULL);
@@ -223,6 +228,7 @@ static void mcast_bad_interface(void **state)
 
 static void mcast_join_receive_v6(void **state)
 {
+	conf_require(CONF_CAP_IPV6 | CONF_CAP_MCAST, "joins groups");
 	struct dpg_stack *st = CONF_ST(state);
 	char iface[IF_NAMESIZE + 4];
 	struct conf_rec *rec;
@@ -251,6 +257,7 @@ static void mcast_join_receive_v6(void **state)
  * other_own4. */
 static void mcast_interface_choice_v4(void **state)
 {
+	conf_require(CONF_CAP_MCAST, "joins groups");
 	struct dpg_stack *st = CONF_ST(state);
 	struct conf_rec *rec;
 	struct dpg_socket *m = member(st, AF_INET, &rec);
@@ -279,6 +286,7 @@ static void mcast_interface_choice_v4(void **state)
  * via conf_env->ifname, so a member joined there hears it again. */
 static void mcast_interface_reset_default(void **state)
 {
+	conf_require(CONF_CAP_MCAST, "joins groups");
 	struct dpg_stack *st = CONF_ST(state);
 	struct conf_rec *rec;
 	struct dpg_socket *m = member(st, AF_INET, &rec);
@@ -298,6 +306,7 @@ static void mcast_interface_reset_default(void **state)
 /* Two reuse_addr sockets on one port, both joined: each gets a copy. */
 static void mcast_reuse_addr_both_receive(void **state)
 {
+	conf_require(CONF_CAP_MCAST, "joins groups");
 	struct dpg_stack *st = CONF_ST(state);
 	struct dpg_socket_opts reuse = { .reuse_addr = true };
 	struct conf_rec *ra = conf_rec_new(), *rb = conf_rec_new();
@@ -323,6 +332,7 @@ static void mcast_reuse_addr_both_receive(void **state)
  * datagram. */
 static void mcast_kernel_member_receives(void **state)
 {
+	conf_require(CONF_CAP_MCAST, "joins groups");
 	struct dpg_stack *st = CONF_ST(state);
 	struct dpg_socket *s = sender(st, AF_INET, NULL, conf_env->own4);
 	int kfd = conf_ksock(AF_INET, "0.0.0.0", 0);
@@ -348,6 +358,7 @@ static void mcast_kernel_member_receives(void **state)
  * loopback on as by default). */
 static void mcast_member_gets_kernel_sender(void **state)
 {
+	conf_require(CONF_CAP_MCAST, "joins groups");
 	struct dpg_stack *st = CONF_ST(state);
 	struct conf_rec *rec;
 	struct dpg_socket *m = member(st, AF_INET, &rec);
@@ -371,6 +382,7 @@ static void mcast_member_gets_kernel_sender(void **state)
  * EADDRNOTAVAIL on the repeats). */
 static void mcast_join_without_iface_uses_route(void **state)
 {
+	conf_require(CONF_CAP_MCAST, "joins groups");
 	struct dpg_stack *st = CONF_ST(state);
 	struct conf_rec *rec;
 	struct dpg_socket *m = member(st, AF_INET, &rec);
@@ -395,6 +407,7 @@ static void mcast_join_without_iface_uses_route(void **state)
  * interfaces"). */
 static void mcast_drop_without_iface(void **state)
 {
+	conf_require(CONF_CAP_MCAST, "joins groups");
 	struct dpg_stack *st = CONF_ST(state);
 	struct conf_rec *rec;
 	struct dpg_socket *m = member(st, AF_INET, &rec);
@@ -412,6 +425,7 @@ static void mcast_drop_without_iface(void **state)
  * copy is still delivered to local members, as in Linux. */
 static void mcast_ttl_0_still_loops_back(void **state)
 {
+	conf_require(CONF_CAP_MCAST, "joins a group");
 	struct dpg_stack *st = CONF_ST(state);
 	struct conf_rec *rec;
 	struct dpg_socket *m = member(st, AF_INET, &rec);
@@ -431,6 +445,7 @@ static void mcast_ttl_0_still_loops_back(void **state)
  * own4:port still reaches it. */
 static void mcast_member_bound_to_unicast_gets_nothing(void **state)
 {
+	conf_require(CONF_CAP_MCAST, "joins groups");
 	struct dpg_stack *st = CONF_ST(state);
 	struct conf_rec *rec = conf_rec_new();
 	struct dpg_socket *m = conf_rec_bound(st, AF_INET, rec, conf_env->own4);
@@ -451,6 +466,7 @@ static void mcast_member_bound_to_unicast_gets_nothing(void **state)
  * unicast to own4 on that port does not. */
 static void mcast_member_bound_to_group_receives(void **state)
 {
+	conf_require(CONF_CAP_MCAST, "joins groups");
 	struct dpg_stack *st = CONF_ST(state);
 	struct conf_rec *rec = conf_rec_new();
 	struct dpg_socket *m = conf_rec_bound(st, AF_INET, rec, "239.1.2.26");
@@ -472,6 +488,7 @@ static void mcast_member_bound_to_group_receives(void **state)
  * own4, not from one bound to other_own4, though both leave via own4. */
 static void mcast_ssm_v4_source_filter(void **state)
 {
+	conf_require(CONF_CAP_MCAST, "joins channels");
 	struct dpg_stack *st = CONF_ST(state);
 	struct conf_rec *rec;
 	struct dpg_socket *m = member(st, AF_INET, &rec);
@@ -493,6 +510,7 @@ static void mcast_ssm_v4_source_filter(void **state)
 
 static void mcast_ssm_v4_drop_stops(void **state)
 {
+	conf_require(CONF_CAP_MCAST, "joins channels");
 	struct dpg_stack *st = CONF_ST(state);
 	struct conf_rec *rec;
 	struct dpg_socket *m = member(st, AF_INET, &rec);
@@ -512,6 +530,7 @@ static void mcast_ssm_v4_drop_stops(void **state)
 
 static void mcast_ssm_v6_source_filter(void **state)
 {
+	conf_require(CONF_CAP_IPV6 | CONF_CAP_MCAST, "joins channels");
 	struct dpg_stack *st = CONF_ST(state);
 	char iface[IF_NAMESIZE + 4];
 	struct conf_rec *rec;
@@ -541,6 +560,7 @@ static void mcast_ssm_v6_source_filter(void **state)
  * any-source one does. */
 static void mcast_ssm_without_iface(void **state)
 {
+	conf_require(CONF_CAP_MCAST, "joins channels");
 	struct dpg_stack *st = CONF_ST(state);
 	struct conf_rec *rec;
 	struct dpg_socket *m = member(st, AF_INET, &rec);
@@ -562,6 +582,7 @@ static void mcast_ssm_without_iface(void **state)
  * in the same group is a separate channel and is accepted. */
 static void mcast_ssm_join_twice_eaddrinuse(void **state)
 {
+	conf_require(CONF_CAP_MCAST, "joins channels");
 	struct dpg_stack *st = CONF_ST(state);
 	struct dpg_socket *m = conf_socket(st, AF_INET, NULL);
 
@@ -578,6 +599,7 @@ static void mcast_ssm_join_twice_eaddrinuse(void **state)
  * EINVAL; the header asks for EADDRNOTAVAIL). */
 static void mcast_ssm_drop_unjoined_eaddrnotavail(void **state)
 {
+	conf_require(CONF_CAP_MCAST, "joins channels");
 	struct dpg_stack *st = CONF_ST(state);
 	struct dpg_socket *m = conf_socket(st, AF_INET, NULL);
 
@@ -595,6 +617,7 @@ static void mcast_ssm_drop_unjoined_eaddrnotavail(void **state)
  * a multicast source silently; the header refuses it). */
 static void mcast_ssm_source_not_unicast_einval(void **state)
 {
+	conf_require(CONF_CAP_IPV6 | CONF_CAP_MCAST, "joins channels");
 	struct dpg_stack *st = CONF_ST(state);
 	struct dpg_socket *s4 = conf_socket(st, AF_INET, NULL);
 	struct dpg_socket *s6 = conf_socket(st, AF_INET6, NULL);
@@ -616,6 +639,7 @@ static void mcast_ssm_source_not_unicast_einval(void **state)
  * source-specific there (header; Linux would switch the filter mode). */
 static void mcast_ssm_on_asm_group_einval(void **state)
 {
+	conf_require(CONF_CAP_MCAST, "joins channels");
 	struct dpg_stack *st = CONF_ST(state);
 	struct dpg_socket *m = conf_socket(st, AF_INET, NULL);
 
@@ -629,6 +653,7 @@ static void mcast_ssm_on_asm_group_einval(void **state)
  * there, so an any-source join is EADDRINUSE (Linux: EADDRINUSE too). */
 static void mcast_asm_on_ssm_group_eaddrinuse(void **state)
 {
+	conf_require(CONF_CAP_MCAST, "joins channels");
 	struct dpg_stack *st = CONF_ST(state);
 	struct dpg_socket *m = conf_socket(st, AF_INET, NULL);
 

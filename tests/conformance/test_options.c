@@ -28,8 +28,14 @@ static void ttl_range(struct dpg_socket *s)
 
 static void test_options_ttl_range(void **state)
 {
+	conf_require(CONF_CAP_IPV6, "opens an IPv6 socket");
 	ttl_range(conf_socket(CONF_ST(state), AF_INET, NULL));
 	ttl_range(conf_socket(CONF_ST(state), AF_INET6, NULL));
+}
+
+static void test_options_ttl_range_v4(void **state)
+{
+	ttl_range(conf_socket(CONF_ST(state), AF_INET, NULL));
 }
 
 /* A refused value leaves the previous TTL in place (checked on the wire). */
@@ -66,13 +72,20 @@ static void multicast_ttl_range(struct dpg_socket *s)
 
 static void test_options_multicast_ttl_range(void **state)
 {
+	conf_require(CONF_CAP_IPV6, "opens an IPv6 socket");
 	multicast_ttl_range(conf_socket(CONF_ST(state), AF_INET, NULL));
 	multicast_ttl_range(conf_socket(CONF_ST(state), AF_INET6, NULL));
+}
+
+static void test_options_multicast_ttl_range_v4(void **state)
+{
+	multicast_ttl_range(conf_socket(CONF_ST(state), AF_INET, NULL));
 }
 
 /* The boolean options accept both values on both families, bound or not. */
 static void test_options_boolean_options_accept_both(void **state)
 {
+	conf_require(CONF_CAP_IPV6, "binds ::");
 	struct dpg_socket *s4 = conf_socket(CONF_ST(state), AF_INET, NULL);
 	struct dpg_socket *s6 = conf_socket(CONF_ST(state), AF_INET6, NULL);
 
@@ -85,6 +98,17 @@ static void test_options_boolean_options_accept_both(void **state)
 	assert_int_equal(dpg_set_broadcast(s6, true), 0);
 	assert_int_equal(dpg_set_multicast_loopback(s4, true), 0);
 	assert_int_equal(dpg_set_multicast_loopback(s6, true), 0);
+}
+
+static void test_options_boolean_options_accept_both_v4(void **state)
+{
+	struct dpg_socket *s4 = conf_socket(CONF_ST(state), AF_INET, NULL);
+
+	assert_int_equal(dpg_set_broadcast(s4, true), 0);
+	assert_int_equal(dpg_set_multicast_loopback(s4, false), 0);
+	conf_bind(s4, NULL, 0);
+	assert_int_equal(dpg_set_broadcast(s4, false), 0);
+	assert_int_equal(dpg_set_multicast_loopback(s4, true), 0);
 }
 
 /* Node throws ERR_SOCKET_BAD_BUFFER_SIZE for sizes <= 0. */
@@ -138,6 +162,7 @@ static void test_options_buffer_size_set_then_get_v4(void **state)
 
 static void test_options_buffer_size_set_then_get_v6(void **state)
 {
+	conf_require(CONF_CAP_IPV6, "binds ::");
 	buffer_set_get(conf_socket(CONF_ST(state), AF_INET6, NULL));
 }
 
@@ -146,6 +171,7 @@ static void test_options_buffer_size_set_then_get_v6(void **state)
  * EADDRNOTAVAIL. */
 static void test_options_multicast_interface_v4(void **state)
 {
+	conf_require(CONF_CAP_MCAST, "the multicast interface");
 	struct dpg_socket *s = conf_socket(CONF_ST(state), AF_INET, NULL);
 
 	assert_int_equal(dpg_set_multicast_interface(s, NULL), -EINVAL);
@@ -166,6 +192,7 @@ static void test_options_multicast_interface_v4(void **state)
  * to the default interface on most scope errors; dpgram reports them.) */
 static void test_options_multicast_interface_v6(void **state)
 {
+	conf_require(CONF_CAP_IPV6 | CONF_CAP_MCAST, "the multicast interface");
 	struct dpg_socket *s = conf_socket(CONF_ST(state), AF_INET6, NULL);
 	char scoped[32], indexed[32];
 
@@ -189,6 +216,7 @@ static void test_options_multicast_interface_v6(void **state)
 /* Groups that are not multicast addresses of the socket's family. */
 static void test_options_membership_not_multicast_is_einval(void **state)
 {
+	conf_require(CONF_CAP_IPV6, "opens an IPv6 socket");
 	struct dpg_socket *s4 = conf_socket(CONF_ST(state), AF_INET, NULL);
 	struct dpg_socket *s6 = conf_socket(CONF_ST(state), AF_INET6, NULL);
 
@@ -204,6 +232,21 @@ static void test_options_membership_not_multicast_is_einval(void **state)
 	assert_int_equal(dpg_drop_membership(s6, "fd00:dc::1", NULL), -EINVAL);
 }
 
+static void test_options_membership_not_multicast_is_einval_v4(void **state)
+{
+	struct dpg_socket *s4 = conf_socket(CONF_ST(state), AF_INET, NULL);
+
+	assert_int_equal(dpg_add_membership(s4, "198.18.0.1", NULL), -EINVAL);
+	assert_int_equal(dpg_add_membership(s4, "255.255.255.255", NULL),
+			 -EINVAL);
+	assert_int_equal(dpg_add_membership(s4, "garbage", NULL), -EINVAL);
+	assert_int_equal(dpg_add_membership(s4, NULL, NULL), -EINVAL);
+	assert_int_equal(dpg_add_membership(s4, "ff15::1", NULL), -EINVAL);
+	assert_int_equal(dpg_add_source_membership(s4, conf_env->own4,
+						   "ff35::1:2", NULL), -EINVAL);
+	assert_int_equal(dpg_drop_membership(s4, "198.18.0.1", NULL), -EINVAL);
+}
+
 static void join_twice(struct dpg_socket *s, const char *group)
 {
 	assert_int_equal(dpg_add_membership(s, group, NULL), 0);
@@ -212,12 +255,14 @@ static void join_twice(struct dpg_socket *s, const char *group)
 
 static void test_options_membership_join_twice_is_eaddrinuse(void **state)
 {
+	conf_require(CONF_CAP_IPV6 | CONF_CAP_MCAST, "joins groups");
 	join_twice(conf_socket(CONF_ST(state), AF_INET, NULL), "239.1.2.3");
 	join_twice(conf_socket(CONF_ST(state), AF_INET6, NULL), "ff15::1:2");
 }
 
 static void test_options_membership_drop_unjoined_is_eaddrnotavail(void **state)
 {
+	conf_require(CONF_CAP_IPV6 | CONF_CAP_MCAST, "joins a group");
 	struct dpg_socket *s4 = conf_socket(CONF_ST(state), AF_INET, NULL);
 	struct dpg_socket *s6 = conf_socket(CONF_ST(state), AF_INET6, NULL);
 
@@ -242,6 +287,7 @@ static void join_drop_join(struct dpg_socket *s, const char *group)
 
 static void test_options_membership_join_drop_join(void **state)
 {
+	conf_require(CONF_CAP_IPV6 | CONF_CAP_MCAST, "joins groups");
 	join_drop_join(conf_socket(CONF_ST(state), AF_INET, NULL),
 		       "239.1.2.3");
 	join_drop_join(conf_socket(CONF_ST(state), AF_INET6, NULL),
@@ -251,6 +297,7 @@ static void test_options_membership_join_drop_join(void **state)
 /* One group on two interfaces is two memberships. */
 static void test_options_membership_is_per_interface(void **state)
 {
+	conf_require(CONF_CAP_MCAST, "joins on two interfaces");
 	struct dpg_socket *s = conf_socket(CONF_ST(state), AF_INET, NULL);
 	const char *g = "239.1.2.5";
 
@@ -266,6 +313,7 @@ static void test_options_membership_is_per_interface(void **state)
 
 static void test_options_membership_bad_interface(void **state)
 {
+	conf_require(CONF_CAP_IPV6, "opens an IPv6 socket");
 	struct dpg_socket *s4 = conf_socket(CONF_ST(state), AF_INET, NULL);
 	struct dpg_socket *s6 = conf_socket(CONF_ST(state), AF_INET6, NULL);
 
@@ -291,6 +339,7 @@ static void test_options_membership_bad_interface(void **state)
 /* Node's addMembership binds an unbound socket; dpgram's does not. */
 static void test_options_membership_does_not_bind(void **state)
 {
+	conf_require(CONF_CAP_MCAST, "joins a group");
 	struct dpg_socket *s = conf_socket(CONF_ST(state), AF_INET, NULL);
 	struct sockaddr_storage ss;
 
@@ -328,6 +377,7 @@ static void source_membership_errors(struct dpg_socket *s, const char *src,
 
 static void test_options_source_membership_errors_v4(void **state)
 {
+	conf_require(CONF_CAP_MCAST, "joins channels");
 	source_membership_errors(conf_socket(CONF_ST(state), AF_INET, NULL),
 				 conf_env->peer4, "232.1.1.1", "232.1.1.2",
 				 "239.9.9.9", conf_env->peer4);
@@ -335,6 +385,7 @@ static void test_options_source_membership_errors_v4(void **state)
 
 static void test_options_source_membership_errors_v6(void **state)
 {
+	conf_require(CONF_CAP_IPV6 | CONF_CAP_MCAST, "joins channels");
 	source_membership_errors(conf_socket(CONF_ST(state), AF_INET6, NULL),
 				 conf_env->peer6, "ff35::8000:1",
 				 "ff35::8000:2", "ff15::9", conf_env->peer6);
@@ -348,6 +399,7 @@ static void send_queue_is_empty(struct dpg_socket *s)
 
 static void test_options_send_queue_zero_on_fresh_socket(void **state)
 {
+	conf_require(CONF_CAP_IPV6, "opens an IPv6 socket");
 	send_queue_is_empty(conf_socket(CONF_ST(state), AF_INET, NULL));
 	send_queue_is_empty(conf_socket(CONF_ST(state), AF_INET6, NULL));
 }
@@ -436,15 +488,19 @@ static void test_options_null_socket_is_einval(void **state)
 
 static const struct CMUnitTest options_tests[] = {
 	CONF_TEST(test_options_ttl_range),
+	CONF_TEST(test_options_ttl_range_v4),
 	CONF_TEST(test_options_ttl_refused_keeps_previous),
 	CONF_TEST(test_options_multicast_ttl_range),
+	CONF_TEST(test_options_multicast_ttl_range_v4),
 	CONF_TEST(test_options_boolean_options_accept_both),
+	CONF_TEST(test_options_boolean_options_accept_both_v4),
 	CONF_TEST(test_options_buffer_size_zero_or_negative_is_einval),
 	CONF_TEST(test_options_buffer_size_set_then_get_v4),
 	CONF_TEST(test_options_buffer_size_set_then_get_v6),
 	CONF_TEST(test_options_multicast_interface_v4),
 	CONF_TEST(test_options_multicast_interface_v6),
 	CONF_TEST(test_options_membership_not_multicast_is_einval),
+	CONF_TEST(test_options_membership_not_multicast_is_einval_v4),
 	CONF_TEST(test_options_membership_join_twice_is_eaddrinuse),
 	CONF_TEST(test_options_membership_drop_unjoined_is_eaddrnotavail),
 	CONF_TEST(test_options_membership_join_drop_join),

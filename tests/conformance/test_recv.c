@@ -43,6 +43,7 @@ static void test_recv_rinfo_ipv4_sender(void **state)
 
 static void test_recv_rinfo_ipv6_sender(void **state)
 {
+	conf_require(CONF_CAP_IPV6, "receives from peer6");
 	rinfo_from_kernel(state, AF_INET6, conf_env->own6, conf_env->peer6);
 }
 
@@ -71,6 +72,7 @@ static void test_recv_ifindex_loopback_v4(void **state)
 
 static void test_recv_ifindex_loopback_v6(void **state)
 {
+	conf_require(CONF_CAP_IPV6, "sends over ::1");
 	rinfo_loopback(state, AF_INET6, "::1");
 }
 
@@ -206,6 +208,7 @@ static void echo_data(struct dpg_socket *sock, const void *buf, size_t len,
 
 static void test_recv_send_from_inside_callback(void **state)
 {
+	conf_require(CONF_CAP_IPV6, "echoes to peer6");
 	struct dpg_stack *st = CONF_ST(state);
 	int echo_rc = 1;
 	struct dpg_socket_opts o = { .on.data = echo_data, .user = &echo_rc };
@@ -284,6 +287,7 @@ static int pull(struct dpg_stack *st, struct dpg_socket *s,
 
 static void test_recv_pull_mode_delivers_with_sender(void **state)
 {
+	conf_require(CONF_CAP_IPV6, "receives from peer6");
 	struct dpg_stack *st = CONF_ST(state);
 	struct dpg_socket *s = conf_socket(st, AF_INET6, NULL);
 	int fd = conf_ksock(AF_INET6, conf_env->peer6, 0);

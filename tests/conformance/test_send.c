@@ -75,6 +75,7 @@ static void test_send_v4_socket_v6_dst_is_eafnosupport(void **state)
  * IPv4 goes to ::ffff:a.b.c.d. */
 static void test_send_v6_socket_v4_dst_is_eafnosupport(void **state)
 {
+	conf_require(CONF_CAP_IPV6, "opens an IPv6 socket");
 	struct dpg_socket *s = conf_socket(CONF_ST(state), AF_INET6, NULL);
 	struct sockaddr_in dst = conf_sin("127.0.0.1", 9);
 
@@ -107,6 +108,7 @@ static void test_send_no_route_is_enetunreach_v4(void **state)
 
 static void test_send_no_route_is_enetunreach_v6(void **state)
 {
+	conf_require(CONF_CAP_IPV6, "IPv6 routes");
 	send_unrouted(state, AF_INET6, conf_env->unrouted6);
 }
 
@@ -181,6 +183,7 @@ static void test_send_max_payload_v4(void **state)
 
 static void test_send_max_payload_v6(void **state)
 {
+	conf_require(CONF_CAP_IPV6, "sends over ::1");
 	max_payload(state, AF_INET6, "::1", DPG_MAX_PAYLOAD6);
 }
 
@@ -202,6 +205,7 @@ static void test_send_over_max_v4_is_emsgsize(void **state)
 
 static void test_send_over_max_v6_is_emsgsize(void **state)
 {
+	conf_require(CONF_CAP_IPV6, "opens an IPv6 socket");
 	struct dpg_socket *s = conf_socket(CONF_ST(state), AF_INET6, NULL);
 	struct sockaddr_storage dst = conf_ss("::1", 9);
 	unsigned char *buf = conf_alloc(DPG_MAX_PAYLOAD6 + 1);
@@ -274,6 +278,7 @@ static void test_send_binds_implicitly_v4(void **state)
 
 static void test_send_binds_implicitly_v6(void **state)
 {
+	conf_require(CONF_CAP_IPV6, "sends to peer6");
 	implicit_bind(state, AF_INET6, conf_env->peer6, "::");
 }
 
@@ -307,6 +312,7 @@ static void test_send_reaches_kernel_v4(void **state)
 
 static void test_send_reaches_kernel_v6(void **state)
 {
+	conf_require(CONF_CAP_IPV6, "sends to peer6");
 	reaches_kernel(state, AF_INET6, conf_env->own6, conf_env->peer6);
 }
 
@@ -331,11 +337,34 @@ static void test_send_copies_buffer(void **state)
 /* Node's send([buf1, buf2]): one datagram of the concatenation. */
 static void test_sendv_three_iovecs_make_one_datagram(void **state)
 {
+	conf_require(CONF_CAP_IPV6, "sends over ::1");
 	struct dpg_stack *st = CONF_ST(state);
 	struct conf_rec *rec = conf_rec_new();
 	struct dpg_socket *r = conf_rec_bound(st, AF_INET6, rec, "::1");
 	struct dpg_socket *s = conf_socket(st, AF_INET6, NULL);
 	struct sockaddr_storage dst = conf_ss("::1", conf_port(r));
+	struct iovec iov[3] = {
+		{ .iov_base = "Some ", .iov_len = 5 },
+		{ .iov_base = "", .iov_len = 0 },
+		{ .iov_base = "bytes!", .iov_len = 6 },
+	};
+
+	assert_int_equal(dpg_sendv(s, iov, 3, CONF_SA(&dst)), 0);
+	assert_true(conf_wait_count(st, rec, 1, CONF_ARRIVE_MS));
+	conf_poll_for(st, CONF_QUIET_MS);
+	assert_int_equal(rec->count, 1);
+	assert_int_equal(rec->msg[0].len, 11);
+	assert_int_equal(rec->msg[0].rinfo.size, 11);
+	assert_memory_equal(rec->msg[0].data, "Some bytes!", 11);
+}
+
+static void test_sendv_three_iovecs_make_one_datagram_v4(void **state)
+{
+	struct dpg_stack *st = CONF_ST(state);
+	struct conf_rec *rec = conf_rec_new();
+	struct dpg_socket *r = conf_rec_bound(st, AF_INET, rec, "127.0.0.1");
+	struct dpg_socket *s = conf_socket(st, AF_INET, NULL);
+	struct sockaddr_storage dst = conf_ss("127.0.0.1", conf_port(r));
 	struct iovec iov[3] = {
 		{ .iov_base = "Some ", .iov_len = 5 },
 		{ .iov_base = "", .iov_len = 0 },
@@ -433,6 +462,7 @@ static const struct CMUnitTest send_tests[] = {
 	CONF_TEST(test_send_reaches_kernel_v6),
 	CONF_TEST(test_send_copies_buffer),
 	CONF_TEST(test_sendv_three_iovecs_make_one_datagram),
+	CONF_TEST(test_sendv_three_iovecs_make_one_datagram_v4),
 	CONF_TEST(test_sendv_zero_iovcnt_sends_empty_datagram),
 	CONF_TEST(test_sendv_bad_iovec_is_einval),
 	CONF_TEST(test_sendv_total_over_max_is_emsgsize),

@@ -255,6 +255,7 @@ static void test_send_many_zero_length_entries(void **state)
 /* The batch reaches a kernel receiver intact (IPv6 this time). */
 static void test_send_many_reaches_kernel_v6(void **state)
 {
+	conf_require(CONF_CAP_IPV6, "sends to peer6");
 	struct dpg_stack *st = CONF_ST(state);
 	struct dpg_socket *s = conf_socket(st, AF_INET6, NULL);
 	int fd = conf_ksock(AF_INET6, conf_env->peer6, 0);

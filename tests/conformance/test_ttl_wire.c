@@ -93,6 +93,7 @@ static void ttl_default_is_64_v4(void **state)
 
 static void hoplimit_default_is_64_v6(void **state)
 {
+	conf_require(CONF_CAP_IPV6, "sends to peer6");
 	unicast_ttl_case(state, AF_INET6, 0, 64);
 }
 
@@ -103,6 +104,7 @@ static void ttl_set_7_v4(void **state)
 
 static void hoplimit_set_7_v6(void **state)
 {
+	conf_require(CONF_CAP_IPV6, "sends to peer6");
 	unicast_ttl_case(state, AF_INET6, 7, 7);
 }
 
@@ -180,21 +182,25 @@ static void mcast_ttl_case(void **state, int family, const char *group,
 
 static void mcast_ttl_default_is_1_v4(void **state)
 {
+	conf_require(CONF_CAP_MCAST, "sends to a group");
 	mcast_ttl_case(state, AF_INET, "239.1.7.1", -1, 1);
 }
 
 static void mcast_ttl_set_3_v4(void **state)
 {
+	conf_require(CONF_CAP_MCAST, "sends to a group");
 	mcast_ttl_case(state, AF_INET, "239.1.7.2", 3, 3);
 }
 
 static void mcast_hoplimit_default_is_1_v6(void **state)
 {
+	conf_require(CONF_CAP_IPV6 | CONF_CAP_MCAST, "sends to a group");
 	mcast_ttl_case(state, AF_INET6, "ff15::7:1", -1, 1);
 }
 
 static void mcast_hoplimit_set_3_v6(void **state)
 {
+	conf_require(CONF_CAP_IPV6 | CONF_CAP_MCAST, "sends to a group");
 	mcast_ttl_case(state, AF_INET6, "ff15::7:2", 3, 3);
 }
 
@@ -202,6 +208,7 @@ static void mcast_hoplimit_set_3_v6(void **state)
  * other at its default, in both directions. */
 static void ttl_and_mcast_ttl_independent(void **state)
 {
+	conf_require(CONF_CAP_MCAST, "sends to a group");
 	struct dpg_stack *st = CONF_ST(state);
 	struct dpg_socket *s = mcast_sender(st, AF_INET);
 	int kuni = kttl_sock(AF_INET, conf_env->peer4);
@@ -221,6 +228,7 @@ static void ttl_and_mcast_ttl_independent(void **state)
  * previous one. */
 static void mcast_ttl_invalid_keeps_previous(void **state)
 {
+	conf_require(CONF_CAP_MCAST, "sends to a group");
 	struct dpg_stack *st = CONF_ST(state);
 	struct dpg_socket *s = mcast_sender(st, AF_INET);
 	int kfd = kttl_member(AF_INET, "239.1.7.4");
