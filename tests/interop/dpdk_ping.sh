@@ -39,4 +39,7 @@ echo "kernel neighbour: $neigh"
 dpdk_stop_echo TERM
 dpdk_expect_totals 0 0 0
 dpdk_expect_no_drops
+# The stack counted what it answered: 5 pings, and at least the kernel's ARP.
+grep -q '^stack: arp requests [0-9]*, arp replies [1-9][0-9]*, icmp echo replies 5$' "$ECHO_OUT" ||
+	fail "want 'icmp echo replies 5' and ARP replies on the stack line: $(grep '^stack: arp' "$ECHO_OUT")"
 echo "PASS: dpdk_ping"
