@@ -360,12 +360,15 @@ void app_print_stack_stats(struct dpg_stack *st, FILE *out)
 
 int app_close_stack(const struct app *app, struct dpg_stack *st)
 {
+	const char *backend = dpg_stack_backend(st);
+	bool pools = backend != NULL && strcmp(backend, "dpdk") == 0;
 	uint64_t leaks;
 
 	dpg_stack_close(st);
 	dpg_shutdown();
 	leaks = dpg_mbuf_leaks();
-	printf("%s: mbuf leaks %" PRIu64 "\n", app->prog, leaks);
+	if (pools) /* only the dpdk backend has packet-buffer pools */
+		printf("%s: mbuf leaks %" PRIu64 "\n", app->prog, leaks);
 	if (leaks == 0)
 		return 0;
 	app_error(app, "%" PRIu64 " packet buffers were not back in their pool", leaks);
