@@ -83,32 +83,25 @@ static void test_options_multicast_ttl_range_v4(void **state)
 }
 
 /* The boolean options accept both values on both families, bound or not. */
+/* Broadcast and multicast loopback, on and off, before and after bind. */
+static void boolean_options(struct dpg_socket *s)
+{
+	assert_int_equal(dpg_set_broadcast(s, true), 0);
+	assert_int_equal(dpg_set_multicast_loopback(s, false), 0);
+	conf_bind(s, NULL, 0);
+	assert_int_equal(dpg_set_broadcast(s, false), 0);
+	assert_int_equal(dpg_set_multicast_loopback(s, true), 0);
+}
+
 static void test_options_boolean_options_accept_both(void **state)
 {
 	conf_require(CONF_CAP_IPV6, "binds ::");
-	struct dpg_socket *s4 = conf_socket(CONF_ST(state), AF_INET, NULL);
-	struct dpg_socket *s6 = conf_socket(CONF_ST(state), AF_INET6, NULL);
-
-	assert_int_equal(dpg_set_broadcast(s4, true), 0);
-	assert_int_equal(dpg_set_multicast_loopback(s4, false), 0);
-	assert_int_equal(dpg_set_multicast_loopback(s6, false), 0);
-	conf_bind(s4, NULL, 0);
-	conf_bind(s6, NULL, 0);
-	assert_int_equal(dpg_set_broadcast(s4, false), 0);
-	assert_int_equal(dpg_set_broadcast(s6, true), 0);
-	assert_int_equal(dpg_set_multicast_loopback(s4, true), 0);
-	assert_int_equal(dpg_set_multicast_loopback(s6, true), 0);
+	boolean_options(conf_socket(CONF_ST(state), AF_INET6, NULL));
 }
 
 static void test_options_boolean_options_accept_both_v4(void **state)
 {
-	struct dpg_socket *s4 = conf_socket(CONF_ST(state), AF_INET, NULL);
-
-	assert_int_equal(dpg_set_broadcast(s4, true), 0);
-	assert_int_equal(dpg_set_multicast_loopback(s4, false), 0);
-	conf_bind(s4, NULL, 0);
-	assert_int_equal(dpg_set_broadcast(s4, false), 0);
-	assert_int_equal(dpg_set_multicast_loopback(s4, true), 0);
+	boolean_options(conf_socket(CONF_ST(state), AF_INET, NULL));
 }
 
 /* Node throws ERR_SOCKET_BAD_BUFFER_SIZE for sizes <= 0. */
