@@ -85,7 +85,31 @@ void net_event(struct dstack *ds, struct dsock *s)
 	if (!s->on_events) {
 		s->on_events = true;
 		TAILQ_INSERT_TAIL(&ds->events, s, ev_link);
+		ds->nevents++;
 	}
+}
+
+static void events_remove(struct dstack *ds, struct dsock *s)
+{
+	TAILQ_REMOVE(&ds->events, s, ev_link);
+	s->on_events = false;
+	ds->nevents--;
+}
+
+void net_ready(struct dstack *ds, struct dsock *s)
+{
+	if (!s->on_ready) {
+		s->on_ready = true;
+		TAILQ_INSERT_TAIL(&ds->ready, s, ready_link);
+		ds->nready++;
+	}
+}
+
+static void ready_remove(struct dstack *ds, struct dsock *s)
+{
+	TAILQ_REMOVE(&ds->ready, s, ready_link);
+	s->on_ready = false;
+	ds->nready--;
 }
 
 /* ------------------------------------------------------------- stack */
@@ -246,32 +270,19 @@ static void rx_port(struct dstack *ds, struct port *p)
 	}
 }
 
-static unsigned list_len_ready(struct dstack *ds)
-{
-	unsigned n = 0;
-	struct dsock *s;
-
-	TAILQ_FOREACH(s, &ds->ready, ready_link)
-		n++;
-	return n;
-}
-
 /* Local datagrams: each socket ready at the start of the pass gets up to a
  * batch. Sockets stay on ds->ready while they wait, so a callback closing
  * one unlinks it from the list it is really on. */
 static void dispatch_ready(struct dstack *ds)
 {
-	unsigned n = list_len_ready(ds);
+	unsigned n = ds->nready;
 	struct dsock *s;
 
 	while (n-- > 0 && (s = TAILQ_FIRST(&ds->ready)) != NULL) {
-		TAILQ_REMOVE(&ds->ready, s, ready_link);
-		s->on_ready = false;
+		ready_remove(ds, s);
 		ds->delivered += udp_dispatch(ds, s, DPG_POLL_BATCH);
-		if (!s->s.closed && s->rxq.count > 0 && !s->on_ready) {
-			s->on_ready = true;
-			TAILQ_INSERT_TAIL(&ds->ready, s, ready_link);
-		}
+		if (!s->s.closed && s->rxq.count > 0)
+			net_ready(ds, s);
 	}
 }
 
@@ -285,27 +296,16 @@ static bool can_send(const struct dstack *ds, const struct dsock *s)
 	return rte_mempool_avail_count(ds->pool) > 0;
 }
 
-static unsigned list_len_events(struct dstack *ds)
-{
-	unsigned n = 0;
-	struct dsock *s;
-
-	TAILQ_FOREACH(s, &ds->events, ev_link)
-		n++;
-	return n;
-}
-
 /* Errors and drains due, for the sockets waiting at the start of the pass
  * (the same list discipline as dispatch_ready). */
 static void fire_events(struct dstack *ds)
 {
-	unsigned n = list_len_events(ds);
+	unsigned n = ds->nevents;
 	struct dsock *s;
 	int err;
 
 	while (n-- > 0 && (s = TAILQ_FIRST(&ds->events)) != NULL) {
-		TAILQ_REMOVE(&ds->events, s, ev_link);
-		s->on_events = false;
+		events_remove(ds, s);
 		if (s->pending_err != 0) {
 			err = s->pending_err;
 			s->pending_err = 0;
@@ -407,10 +407,9 @@ static void dsock_close(struct dpg_socket *s)
 	if (s->bound)
 		udp_table_unbind(ds, d);
 	if (d->on_ready)
-		TAILQ_REMOVE(&ds->ready, d, ready_link);
+		ready_remove(ds, d);
 	if (d->on_events)
-		TAILQ_REMOVE(&ds->events, d, ev_link);
-	d->on_ready = d->on_events = false;
+		events_remove(ds, d);
 	pktq_purge(&d->rxq, s->st, DPG_DROP_rx_socket_closed);
 	for (unsigned i = 0; i < ds->nports; i++)
 		txb_forget_owner(ds, &ds->ports[i], d);

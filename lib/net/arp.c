@@ -165,7 +165,7 @@ static void neigh_confirm(struct dstack *ds, struct neigh *n,
 	hold_flush(ds, n);
 }
 
-/* Our address on port p that an ARP packet asks about, or 0. */
+/* An Ethernet/IPv4 request or reply (RFC 826's hrd/pro/hln/pln/op). */
 static bool arp_valid(const struct rte_arp_hdr *a)
 {
 	return a->arp_hardware == RTE_BE16(RTE_ARP_HRD_ETHER) &&

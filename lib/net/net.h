@@ -88,6 +88,8 @@ struct dstack {
 	/* sockets with local datagrams to dispatch / events to fire */
 	TAILQ_HEAD(, dsock) ready;
 	TAILQ_HEAD(, dsock) events;
+	unsigned nready, nevents;    /* their lengths */
+	unsigned nconnected;         /* 4-tuple entries in udp_hash */
 	unsigned local_delivered;    /* pull-mode local deliveries since last poll */
 	unsigned delivered;          /* datagrams delivered in this poll pass */
 	uint16_t ip_id;
@@ -107,7 +109,6 @@ struct dsock {
 	/* options */
 	int ttl, mcast_ttl;
 	bool mcast_loop;
-	unsigned mcast_ifindex;
 	int rcvbuf, sndbuf;
 	/* receive queue (pull mode, and local datagrams awaiting dispatch) */
 	struct pktq rxq;
@@ -148,6 +149,8 @@ void net_tx_charge(struct dsock *s, struct rte_mbuf *m, uint32_t bytes);
 void net_tx_release(struct dstack *ds, struct rte_mbuf *m);
 /* Queue an event for s (error or drain), fired at the end of the poll pass. */
 void net_event(struct dstack *ds, struct dsock *s);
+/* s has local datagrams for its data handler: dispatch them next pass. */
+void net_ready(struct dstack *ds, struct dsock *s);
 
 /* Drop m for `reason`: free it, count it, and if a socket sent it, give
  * back its share of that socket's send buffer. */

@@ -58,14 +58,6 @@ static int udp_enqueue(struct dstack *ds, struct dsock *s, struct rte_mbuf *m)
 	return 1;
 }
 
-static void ready(struct dstack *ds, struct dsock *s)
-{
-	if (!s->on_ready) {
-		s->on_ready = true;
-		TAILQ_INSERT_TAIL(&ds->ready, s, ready_link);
-	}
-}
-
 /* Deliver a checked datagram (l2/l3 lengths set, ifindex in hash.usr).
  * Returns 1 if it reached the socket (handler or queue). */
 static int udp_deliver(struct dstack *ds, struct dsock *s, struct rte_mbuf *m)
@@ -237,7 +229,7 @@ static int udp4_local(struct dstack *ds, struct dsock *from, struct rte_mbuf *m,
 	if (!udp_enqueue(ds, to, m))
 		return 0;
 	if (to->s.opts.on.data != NULL) {
-		ready(ds, to); /* counted when its handler runs */
+		net_ready(ds, to); /* counted when its handler runs */
 		return 0;
 	}
 	ds->local_delivered++;

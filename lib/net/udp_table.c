@@ -208,6 +208,7 @@ int udp_table_connect(struct dstack *ds, struct dsock *s, uint32_t laddr,
 	s->raddr = raddr;
 	s->rport = rport;
 	s->conn_hashed = true;
+	ds->nconnected++;
 	return 0;
 }
 
@@ -219,6 +220,7 @@ void udp_table_disconnect(struct dstack *ds, struct dsock *s)
 		return;
 	rte_hash_del_key(ds->udp_hash, &k);
 	s->conn_hashed = false;
+	ds->nconnected--;
 	s->raddr = 0;
 	s->rport = 0;
 	s->laddr = s->bound_laddr;
@@ -245,11 +247,16 @@ static struct dsock *group_pick(struct dsock *head, uint32_t saddr, uint16_t spo
 struct dsock *udp_table_lookup(struct dstack *ds, uint32_t daddr, uint16_t dport,
 			       uint32_t saddr, uint16_t sport)
 {
-	struct udp_key k = ukey(daddr, dport, saddr, sport);
-	struct dsock *s = hget(ds, &k);
+	struct udp_key k;
+	struct dsock *s;
 
-	if (s != NULL)
-		return s;
+	/* Connected sockets first, when there are any. */
+	if (ds->nconnected > 0) {
+		k = ukey(daddr, dport, saddr, sport);
+		s = hget(ds, &k);
+		if (s != NULL)
+			return s;
+	}
 	k = ukey(daddr, dport, 0, 0);
 	s = hget(ds, &k);
 	if (s == NULL) {

@@ -201,10 +201,7 @@ int dpg_bind(struct dpg_socket *s, const struct sockaddr *addr)
 		sock_any(s, &a);
 	else if ((rc = sock_addr_in(s, addr, &a)) < 0)
 		return rc;
-	rc = sock_bind_worker(s, &a);
-	if (rc == 0)
-		s->explicit_bind = true;
-	return rc;
+	return sock_bind_worker(s, &a);
 }
 
 int dpg_connect(struct dpg_socket *s, const struct sockaddr *peer)

@@ -22,7 +22,6 @@ struct dpg_socket {
 	int family;
 	struct dpg_socket_opts opts; /* as given at open: handlers, user, flags */
 	bool bound;
-	bool explicit_bind;          /* bound by dpg_bind(), not implicitly */
 	bool connected;
 	bool closed;
 	bool broadcast;
