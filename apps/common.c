@@ -351,6 +351,9 @@ void app_print_stack_stats(struct dpg_stack *st, FILE *out)
 	fprintf(out, "stack: arp requests %" PRIu64 ", arp replies %" PRIu64
 		", icmp echo replies %" PRIu64 "\n",
 		s.arp_requests, s.arp_replies, s.icmp_echo_replies);
+	fprintf(out, "stack: nd solicits %" PRIu64 ", nd adverts %" PRIu64
+		", dad conflicts %" PRIu64 "\n",
+		s.nd_solicits, s.nd_adverts, s.dad_conflicts);
 	for (i = 0; i < DPG_DROP_MAX; i++)
 		if (s.drops[i] != 0)
 			fprintf(out, "stack drop %s: %" PRIu64 " (%s)\n",

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  *
- * DPDK backend: dpgram's own IPv4/UDP stack (lib/net) over DPDK ports
+ * DPDK backend: dpgram's own IPv4/IPv6/UDP stack (lib/net) over DPDK ports
  * (lib/port). One stack = one polling context: its own mempool, one rx/tx
- * queue on each of its ports, its own socket table and neighbour cache.
- * IPv6 (issue 4) and multicast/broadcast (issue 5) slot in here later.
+ * queue on each of its ports, its own socket tables and neighbour cache.
+ * AF_INET6 sockets are dual stack unless ipv6_only (IPv4 peers appear
+ * v4-mapped). Multicast/broadcast delivery (issue 5) slots in here later.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -223,14 +224,20 @@ static int dstack_open(struct dpg_stack *st, const struct dpg_stack_config *cfg)
 		dstack_release(ds);
 		return rc;
 	}
-	for (unsigned i = 0; i < ds->nports; i++)
+	for (unsigned i = 0; i < ds->nports; i++) {
 		arp_announce(ds, i);
+		nd_start(ds, i);
+	}
 	return 0;
 }
 
 static void dstack_close(struct dpg_stack *st)
 {
-	dstack_release(dstack_of(st));
+	struct dstack *ds = dstack_of(st);
+
+	for (unsigned i = 0; i < ds->nports; i++)
+		nd_stop(ds, i);
+	dstack_release(ds);
 }
 
 static int diface_by_addr(struct dpg_stack *st, const struct sockaddr_storage *a)
@@ -238,6 +245,8 @@ static int diface_by_addr(struct dpg_stack *st, const struct sockaddr_storage *a
 	struct dstack *ds = dstack_of(st);
 	uint32_t ip;
 
+	if (a->ss_family == AF_INET6)
+		return ip6_local_ifindex(ds, &((const struct sockaddr_in6 *)a)->sin6_addr);
 	if (a->ss_family != AF_INET)
 		return -EADDRNOTAVAIL;
 	ip = ((const struct sockaddr_in *)a)->sin_addr.s_addr;
@@ -373,8 +382,7 @@ static int dsock_open(struct dpg_socket *s)
 {
 	struct dsock *d = dsock_of(s);
 
-	if (s->family != AF_INET)
-		return -EAFNOSUPPORT; /* IPv6 on this backend: issue 4 */
+	d->v4 = d->bound_v4 = s->family == AF_INET;
 	d->ttl = 64;
 	d->mcast_ttl = 1;
 	d->mcast_loop = true;
@@ -416,39 +424,96 @@ static void dsock_close(struct dpg_socket *s)
 	neigh_forget_owner(ds, d);
 }
 
-static uint32_t sin_addr(const struct sockaddr_storage *a)
+/* A socket address as the tables see it: IPv4 v4-mapped, with its port
+ * and scope id. */
+struct saddr {
+	struct in6_addr a;
+	uint16_t port;
+	uint32_t scope;
+};
+
+static struct saddr saddr_of(const struct sockaddr_storage *ss)
 {
-	return ((const struct sockaddr_in *)a)->sin_addr.s_addr;
+	struct saddr r = { .port = 0 };
+
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *sin = (const void *)ss;
+
+		r.a = in6_mapped(sin->sin_addr.s_addr);
+		r.port = sin->sin_port;
+	} else {
+		const struct sockaddr_in6 *sin6 = (const void *)ss;
+
+		r.a = sin6->sin6_addr;
+		r.port = sin6->sin6_port;
+		r.scope = sin6->sin6_scope_id;
+	}
+	return r;
 }
 
-static uint16_t sin_port(const struct sockaddr_storage *a)
+/* The socket address of (a, port) in s's family. */
+static void saddr_fill(const struct dpg_socket *s, struct sockaddr_storage *out,
+		       const struct in6_addr *a, uint16_t port, uint32_t scope)
 {
-	return ((const struct sockaddr_in *)a)->sin_port;
-}
-
-static void sin_fill(struct sockaddr_storage *out, uint32_t addr, uint16_t port)
-{
-	struct sockaddr_in *sin = (struct sockaddr_in *)out;
-
 	memset(out, 0, sizeof(*out));
-	sin->sin_family = AF_INET;
-	sin->sin_addr.s_addr = addr;
-	sin->sin_port = port;
+	if (s->family == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)out;
+
+		sin->sin_family = AF_INET;
+		sin->sin_addr.s_addr = in6_v4(a);
+		sin->sin_port = port;
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)out;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_addr = *a;
+		sin6->sin6_port = port;
+		if (IN6_IS_ADDR_LINKLOCAL(a))
+			sin6->sin6_scope_id = scope;
+	}
+}
+
+/* Whether a is an address of the stack a socket may bind (IPv4 0 and ::
+ * included); link-local ones on the interface their scope names. */
+static int bind_check(struct dstack *ds, const struct dpg_socket *s, struct saddr *b)
+{
+	int ifindex;
+
+	if (IN6_IS_ADDR_V4MAPPED(&b->a)) {
+		if (s->opts.ipv6_only)
+			return -EINVAL; /* Linux's inet6_bind */
+		if (in6_v4(&b->a) != 0 && !ip4_is_local(ds, in6_v4(&b->a)))
+			return -EADDRNOTAVAIL; /* multicast groups: issue 5 */
+		return 0;
+	}
+	if (IN6_IS_ADDR_UNSPECIFIED(&b->a))
+		return 0;
+	ifindex = ip6_local_ifindex(ds, &b->a);
+	if (ifindex < 0)
+		return ifindex;
+	if (IN6_IS_ADDR_LINKLOCAL(&b->a)) {
+		if (b->scope == 0)
+			return -EINVAL; /* Linux: a link-local bind names its link */
+		if ((uint32_t)ifindex != b->scope)
+			return -EADDRNOTAVAIL;
+	}
+	return 0;
 }
 
 static int dbind(struct dpg_socket *s, const struct sockaddr_storage *a)
 {
 	struct dstack *ds = dstack_of(s->st);
 	struct dsock *d = dsock_of(s);
-	uint32_t ip = sin_addr(a);
+	struct saddr b = saddr_of(a);
 	int rc;
 
-	if (ip != 0 && !ip4_is_local(ds, ip))
-		return -EADDRNOTAVAIL; /* multicast groups: issue 5 */
-	rc = udp_table_bind(ds, d, ip, sin_port(a));
+	rc = bind_check(ds, s, &b);
+	if (rc == 0)
+		rc = udp_table_bind(ds, d, &b.a, b.port);
 	if (rc < 0)
 		return rc;
-	sin_fill(&s->local, d->laddr, d->lport);
+	d->scope = IN6_IS_ADDR_LINKLOCAL(&b.a) ? b.scope : 0;
+	saddr_fill(s, &s->local, &d->laddr, d->lport, d->scope);
 	return 0;
 }
 
@@ -458,30 +523,81 @@ static uint32_t peer_addr(uint32_t ip)
 	return ip == 0 ? RTE_BE32(0x7f000001) : ip;
 }
 
+static struct in6_addr peer_addr6(const struct in6_addr *a)
+{
+	struct in6_addr lo = IN6ADDR_LOOPBACK_INIT;
+
+	if (IN6_IS_ADDR_V4MAPPED(a))
+		return in6_mapped(peer_addr(in6_v4(a)));
+	return IN6_IS_ADDR_UNSPECIFIED(a) ? lo : *a;
+}
+
+/* IPv4 from this socket: not when ipv6_only, nor from an IPv6 address
+ * (Linux's udpv6_sendmsg / ip6_datagram_connect). */
+static bool can_v4(const struct dsock *d)
+{
+	if (d->s.family == AF_INET)
+		return true;
+	return !d->s.opts.ipv6_only && (d->v4 || IN6_IS_ADDR_UNSPECIFIED(&d->laddr));
+}
+
+/* The source for a connection to peer: the bound address, else the
+ * route's choice. */
+static int conn_source(struct dstack *ds, struct dsock *d, const struct saddr *peer,
+		       struct in6_addr *src)
+{
+	struct route4 rt;
+	struct route6 rt6;
+	int rc;
+
+	if (IN6_IS_ADDR_V4MAPPED(&peer->a)) {
+		if (!can_v4(d))
+			return -ENETUNREACH;
+		rc = ip4_route(ds, in6_v4(&peer->a), &rt);
+		if (rc < 0)
+			return rc;
+		if (rt.bcast && !d->s.broadcast)
+			return -EACCES;
+		*src = d->bound_v4 && in6_v4(&d->bound_laddr) != 0 ? d->bound_laddr :
+		       in6_mapped(rt.src);
+		return 0;
+	}
+	if (d->v4)
+		return -ENETUNREACH; /* bound to a v4-mapped address */
+	rc = ip6_route(ds, &peer->a, peer->scope ? peer->scope : d->scope, &rt6);
+	if (rc < 0)
+		return rc;
+	*src = IN6_IS_ADDR_UNSPECIFIED(&d->bound_laddr) ? rt6.src : d->bound_laddr;
+	return 0;
+}
+
 static int dconnect(struct dpg_socket *s, const struct sockaddr_storage *p)
 {
 	struct dstack *ds = dstack_of(s->st);
 	struct dsock *d = dsock_of(s);
-	uint32_t raddr = peer_addr(sin_addr(p));
-	struct route4 rt;
+	struct saddr peer = saddr_of(p);
+	struct in6_addr src;
 	int rc;
 
-	rc = ip4_route(ds, raddr, &rt);
+	peer.a = peer_addr6(&peer.a);
+	rc = conn_source(ds, d, &peer, &src);
+	if (rc == 0)
+		rc = udp_table_connect(ds, d, &src, &peer.a, peer.port);
 	if (rc < 0)
 		return rc;
-	if (rt.bcast && !s->broadcast)
-		return -EACCES;
-	rc = udp_table_connect(ds, d, d->bound_laddr ? d->bound_laddr : rt.src,
-			       raddr, sin_port(p));
-	if (rc < 0)
-		return rc;
-	sin_fill(&s->peer, raddr, sin_port(p));
+	if (IN6_IS_ADDR_LINKLOCAL(&peer.a) && peer.scope != 0)
+		d->scope = peer.scope;
+	saddr_fill(s, &s->peer, &peer.a, peer.port, d->scope);
 	return 0;
 }
 
 static int ddisconnect(struct dpg_socket *s)
 {
-	udp_table_disconnect(dstack_of(s->st), dsock_of(s));
+	struct dsock *d = dsock_of(s);
+
+	udp_table_disconnect(dstack_of(s->st), d);
+	if (!IN6_IS_ADDR_LINKLOCAL(&d->bound_laddr))
+		d->scope = 0;
 	return 0;
 }
 
@@ -489,8 +605,26 @@ static int dlocal(struct dpg_socket *s, struct sockaddr_storage *out)
 {
 	struct dsock *d = dsock_of(s);
 
-	sin_fill(out, d->laddr, d->lport);
+	saddr_fill(s, out, &d->laddr, d->lport, d->scope);
 	return 0;
+}
+
+/* One datagram to (a, port, scope), by the family a stands for. */
+static int send_to(struct dstack *ds, struct dsock *d, const struct iovec *iov,
+		   int iovcnt, size_t len, const struct saddr *to)
+{
+	struct in6_addr a;
+
+	if (IN6_IS_ADDR_V4MAPPED(&to->a)) {
+		if (!can_v4(d))
+			return -ENETUNREACH;
+		return udp4_output(ds, d, iov, iovcnt, len, peer_addr(in6_v4(&to->a)),
+				   to->port);
+	}
+	if (d->v4)
+		return -ENETUNREACH;
+	a = peer_addr6(&to->a);
+	return udp6_output(ds, d, iov, iovcnt, len, &a, to->scope, to->port);
 }
 
 static int dsend(struct dpg_socket *s, const struct iovec *iov, int iovcnt,
@@ -498,13 +632,12 @@ static int dsend(struct dpg_socket *s, const struct iovec *iov, int iovcnt,
 {
 	struct dstack *ds = dstack_of(s->st);
 	struct dsock *d = dsock_of(s);
+	struct saddr to = { .a = d->raddr, .port = d->rport, .scope = d->scope };
 	int rc;
 
 	if (dst != NULL)
-		rc = udp4_output(ds, d, iov, iovcnt, len, peer_addr(sin_addr(dst)),
-				 sin_port(dst));
-	else
-		rc = udp4_output(ds, d, iov, iovcnt, len, d->raddr, d->rport);
+		to = saddr_of(dst);
+	rc = send_to(ds, d, iov, iovcnt, len, &to);
 	if (rc == -EAGAIN) {
 		ds->st.stats.tx_eagain++;
 		d->want_drain = true;
@@ -534,7 +667,7 @@ static int drecv_many(struct dpg_socket *s, struct dpg_rmsg *msgs, unsigned n)
 	unsigned got = 0;
 
 	while (got < n && (m = udp_rx_pop(ds, d)) != NULL)
-		udp_copy_out(ds, m, &msgs[got++]);
+		udp_copy_out(ds, d, m, &msgs[got++]);
 	return got > 0 ? (int)got : -EAGAIN;
 }
 

@@ -172,7 +172,21 @@ int dpg_poll(struct dpg_stack *st, int timeout_ms);
 	X(ip4_fragment, "IPv4 fragment (reassembly not built yet)")             \
 	X(ip4_not_for_us, "IPv4 destination is not an address of the stack")    \
 	X(ip4_unknown_proto, "IPv4 protocol not handled")                       \
-	X(ip6_not_built, "IPv6 packet (IPv6 on the DPDK backend not built yet)") \
+	X(ip6_too_short, "truncated IPv6 header or extension header")         \
+	X(ip6_bad_version, "IP version is not 6")                               \
+	X(ip6_bad_length, "IPv6 payload length does not fit the frame")         \
+	X(ip6_bad_source, "IPv6 source is multicast")                          \
+	X(ip6_bad_option, "IPv6 option whose type says discard")                \
+	X(ip6_routing_header, "IPv6 routing header with segments left (RH0 included)") \
+	X(ip6_fragment, "IPv6 fragment (reassembly not built yet)")             \
+	X(ip6_unknown_header, "IPv6 next header not handled")                   \
+	X(ip6_not_for_us, "IPv6 destination is not an address of the stack")    \
+	X(ip6_tentative, "IPv6 destination is an address found duplicate by DAD") \
+	X(nd_malformed, "Neighbour Discovery message fails RFC 4861 validation") \
+	X(nd_not_for_us, "Neighbour Discovery for another host's address")      \
+	X(nd_hold_full, "datagram dropped: IPv6 neighbour's hold queue full")   \
+	X(nd_unresolved, "datagram dropped: IPv6 neighbour never answered")     \
+	X(nd_cache_full, "neighbour cache full (IPv6)")                         \
 	X(icmp_too_short, "ICMP message truncated")                             \
 	X(icmp_bad_checksum, "ICMP checksum wrong")                             \
 	X(icmp_unhandled, "ICMP type not handled")                              \
@@ -180,6 +194,7 @@ int dpg_poll(struct dpg_stack *st, int timeout_ms);
 	X(udp_bad_length, "UDP length does not fit the IP payload")             \
 	X(udp_bad_checksum, "UDP checksum wrong")                               \
 	X(udp_no_socket, "UDP datagram for a port no socket is bound to")       \
+	X(udp6_zero_checksum, "UDP over IPv6 without a checksum (RFC 8200 §8.1)") \
 	X(tx_closed, "unsent datagram dropped when its socket or stack closed") \
 	X(tx_ring_full, "held datagram dropped: NIC tx ring full")              \
 	X(pool_empty, "no packet buffer to build a reply")
@@ -202,7 +217,10 @@ struct dpg_stats {
 	uint64_t icmp_errors; /**< errors reported through on.error */
 	uint64_t arp_requests; /**< ARP requests sent (dpdk backend) */
 	uint64_t arp_replies;  /**< ARP replies sent (dpdk backend) */
-	uint64_t icmp_echo_replies; /**< pings answered (dpdk backend) */
+	uint64_t icmp_echo_replies; /**< pings answered, IPv4 and IPv6 (dpdk backend) */
+	uint64_t nd_solicits;  /**< Neighbour Solicitations sent, DAD probes included (dpdk backend) */
+	uint64_t nd_adverts;   /**< Neighbour Advertisements sent (dpdk backend) */
+	uint64_t dad_conflicts; /**< own IPv6 addresses found duplicate (dpdk backend) */
 	uint64_t drops[DPG_DROP_MAX]; /**< per reason, see DPG_DROP_REASONS */
 };
 

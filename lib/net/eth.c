@@ -4,10 +4,13 @@
  */
 #include "net/net.h"
 
+/* Our MAC, broadcast, or a multicast MAC the stack asked the port for
+ * (port_mc_add): the NIC's filter may pass more (allmulticast, net_tap). */
 static bool eth_for_us(const struct port *p, const struct rte_ether_addr *dst)
 {
-	/* Multicast MACs join with the multicast issue (NIC filter + IGMP). */
-	return rte_is_same_ether_addr(dst, &p->mac) || rte_is_broadcast_ether_addr(dst);
+	if (rte_is_same_ether_addr(dst, &p->mac) || rte_is_broadcast_ether_addr(dst))
+		return true;
+	return rte_is_multicast_ether_addr(dst) && port_mc_has(p, dst);
 }
 
 void eth_input(struct dstack *ds, struct port *p, struct rte_mbuf *m)
@@ -32,7 +35,7 @@ void eth_input(struct dstack *ds, struct port *p, struct rte_mbuf *m)
 		ip4_input(ds, p, m);
 		break;
 	case RTE_BE16(RTE_ETHER_TYPE_IPV6):
-		net_drop(ds, m, DPG_DROP_ip6_not_built);
+		ip6_input(ds, p, m);
 		break;
 	default:
 		net_drop(ds, m, DPG_DROP_eth_unknown_type);

@@ -2,8 +2,14 @@
  *
  * The DPDK backend's stack and socket objects and the protocol layers' entry
  * points (the files of lib/net). Receive: port rx -> eth_input -> arp_input |
- * ip4_input -> icmp4_input | udp4_input -> udp_deliver. Send: udp4_output ->
- * ip4_route -> local delivery | neigh_output -> eth header -> net_tx.
+ * ip4_input -> icmp4_input | udp4_input -> udp_deliver, and ip6_input ->
+ * icmp6_input (-> nd_input) | udp6_input -> udp_deliver. Send: udp4_output
+ * -> ip4_route -> local delivery | neigh_output -> eth header -> net_tx;
+ * udp6_output -> ip6_route -> local delivery | neigh_output6 -> the same.
+ *
+ * Addresses: IPv4 as uint32_t in network order; IPv6 as struct in6_addr.
+ * Sockets keep both kinds in struct in6_addr, IPv4 v4-mapped
+ * (::ffff:a.b.c.d), with dsock.v4 saying which table the socket is in.
  *
  * Ownership: every *_input() owns the mbuf it is given and frees it (or
  * passes it on) on every path; every drop bumps a counter named for it.
@@ -11,6 +17,8 @@
 #ifndef NET_NET_H
 #define NET_NET_H
 
+#include <netinet/in.h>
+#include <string.h>
 #include <sys/queue.h>
 
 #include <rte_byteorder.h>
@@ -58,18 +66,45 @@ struct rte_mbuf *pktq_pop(struct pktq *q);
 /* Free every packet (counting each under drop reason `why`). */
 void pktq_purge(struct pktq *q, struct dpg_stack *st, enum dpg_drop_reason why);
 
-/* Neighbour (ARP) cache entry; IPv4 now, ND joins with the IPv6 issue. */
-enum neigh_state { NEIGH_FREE, NEIGH_INCOMPLETE, NEIGH_REACHABLE, NEIGH_STALE };
+/* Neighbour cache entry (ARP for IPv4, Neighbour Discovery for IPv6), in
+ * one rte_hash (neigh.c). IPv4 uses INCOMPLETE/REACHABLE/STALE (RFC 1122
+ * §2.3.2); IPv6 also DELAY and PROBE (RFC 4861 §7.3.2). */
+enum neigh_state {
+	NEIGH_FREE, NEIGH_INCOMPLETE, NEIGH_REACHABLE, NEIGH_STALE,
+	NEIGH_DELAY, NEIGH_PROBE,
+};
 struct neigh {
-	uint32_t ip;                 /* network order */
+	struct in6_addr ip;          /* IPv6, or IPv4 v4-mapped */
+	bool v6;
 	enum neigh_state state;
 	struct rte_ether_addr mac;
 	unsigned port;               /* index into dstack.ports */
 	uint64_t updated_ms;         /* confirmed at */
-	uint64_t next_ms;            /* next retransmission (INCOMPLETE) */
+	uint64_t next_ms;            /* next retransmission / state change */
 	unsigned tries;
 	struct pktq hold;            /* datagrams waiting for the reply */
 };
+
+/* One own IPv6 address of a port and its Duplicate Address Detection
+ * (RFC 4862 §5.4) state. Addresses are optimistic (RFC 4429) while DAD
+ * runs: usable at once; a conflict makes them DUPLICATE (never used). */
+enum addr6_state { ADDR6_NONE, ADDR6_OPTIMISTIC, ADDR6_PREFERRED, ADDR6_DUPLICATE };
+struct addr6 {
+	struct in6_addr a;
+	uint8_t prefix;
+	enum addr6_state state;
+	unsigned dad_left;           /* DAD probes still to send */
+	uint64_t dad_next_ms;        /* next probe, or the end of DAD */
+};
+#define P6_LL 0                      /* link-local, from the MAC (EUI-64) */
+#define P6_GLOBAL 1                  /* ipv6 = from the port's config */
+struct port6 {
+	struct addr6 addr[2];        /* indexed by P6_LL / P6_GLOBAL */
+};
+static inline bool addr6_usable(const struct addr6 *a)
+{
+	return a->state == ADDR6_OPTIMISTIC || a->state == ADDR6_PREFERRED;
+}
 
 struct dstack {
 	struct dpg_stack st;
@@ -77,13 +112,15 @@ struct dstack {
 	struct rte_mempool *pool;
 	struct port ports[PORT_MAX];
 	unsigned nports;
-	/* sockets: 4-tuple and (local addr, port) keys -> socket (group head) */
-	struct rte_hash *udp_hash;
+	/* sockets: 4-tuple and (local addr, port) keys -> socket (group head);
+	 * udp_hash for IPv4 addresses, udp6_hash for IPv6 ones */
+	struct rte_hash *udp_hash, *udp6_hash;
 	struct dsock **by_port;      /* 65536 heads: every socket bound to a port */
 	uint16_t next_ephemeral;
 	/* neighbours */
 	struct rte_hash *neigh_hash;
 	struct neigh *neigh;         /* cfg.neigh_entries, indexed by hash position */
+	struct port6 p6[PORT_MAX];   /* IPv6 addresses of each port (nd.c) */
 	uint64_t next_timer_ms;
 	/* sockets with local datagrams to dispatch / events to fire */
 	TAILQ_HEAD(, dsock) ready;
@@ -99,15 +136,21 @@ struct dstack {
 
 struct dsock {
 	struct dpg_socket s;
-	/* addresses in network order; laddr 0 = wildcard */
-	uint32_t laddr, raddr;
+	/* Addresses (network order). v4: the socket is in the IPv4 table
+	 * (AF_INET sockets, and AF_INET6 ones bound or connected to
+	 * v4-mapped addresses) and its addresses are v4-mapped; else in the
+	 * IPv6 table. laddr :: / ::ffff:0.0.0.0 = wildcard. */
+	bool v4;
+	struct in6_addr laddr, raddr;
+	struct in6_addr bound_laddr;  /* as bound, before connect chose a source */
+	uint32_t scope;              /* ifindex of a link-local local/peer address */
 	uint16_t lport, rport;
-	uint32_t bound_laddr;        /* as bound, before connect chose a source */
 	bool hashed, conn_hashed;
+	bool bound_v4;               /* v4 as bound (restored by disconnect) */
 	struct dsock *grp_next;      /* next socket with the same (laddr, lport) */
 	struct dsock *port_next;     /* next socket on the same port */
 	/* options */
-	int ttl, mcast_ttl;
+	int ttl, mcast_ttl;          /* TTL / hop limit */
 	bool mcast_loop;
 	int rcvbuf, sndbuf;
 	/* receive queue (pull mode, and local datagrams awaiting dispatch) */
@@ -122,6 +165,32 @@ struct dsock {
 	int pending_err;
 	TAILQ_ENTRY(dsock) ev_link;
 };
+
+/* The IPv4 address inside a v4-mapped address. */
+static inline uint32_t in6_v4(const struct in6_addr *a)
+{
+	uint32_t v;
+
+	memcpy(&v, &a->s6_addr[12], 4);
+	return v;
+}
+
+/* ::ffff:a.b.c.d for IPv4 address ip (network order). */
+static inline struct in6_addr in6_mapped(uint32_t ip)
+{
+	struct in6_addr a;
+
+	memset(&a, 0, sizeof(a));
+	a.s6_addr[10] = 0xff;
+	a.s6_addr[11] = 0xff;
+	memcpy(&a.s6_addr[12], &ip, 4);
+	return a;
+}
+
+static inline bool in6_equal(const struct in6_addr *a, const struct in6_addr *b)
+{
+	return memcmp(a, b, sizeof(*a)) == 0;
+}
 
 static inline struct dstack *dstack_of(struct dpg_stack *st)
 {
@@ -169,7 +238,7 @@ void eth_input(struct dstack *ds, struct port *p, struct rte_mbuf *m);
 int eth_output(struct dstack *ds, struct port *p, struct rte_mbuf *m,
 	       const struct rte_ether_addr *dst, uint16_t ether_type);
 
-/* ---- arp.c ---- */
+/* ---- neigh.c (the cache), arp.c (IPv4), nd.c (IPv6) ---- */
 int neigh_init(struct dstack *ds);
 void neigh_fini(struct dstack *ds);
 void arp_input(struct dstack *ds, struct port *p, struct rte_mbuf *m);
@@ -177,10 +246,24 @@ void arp_input(struct dstack *ds, struct port *p, struct rte_mbuf *m);
  * at once if resolved, else held while ARP resolves (or dropped and
  * counted). 0, or -EAGAIN with m NOT taken. */
 int neigh_output(struct dstack *ds, unsigned pi, uint32_t nh, struct rte_mbuf *m);
+/* The same for IPv6 packet m and next hop nh, resolved by ND. */
+int neigh_output6(struct dstack *ds, unsigned pi, const struct in6_addr *nh,
+		  struct rte_mbuf *m);
+/* Every timer of the cache and of DAD (called every 10 ms of stack clock). */
 void neigh_timers(struct dstack *ds, uint64_t now);
 void arp_announce(struct dstack *ds, unsigned pi);
 /* Remove every held packet of s (its socket is closing). */
 void neigh_forget_owner(struct dstack *ds, struct dsock *s);
+/* IPv6 on port pi at stack open: link-local address from the MAC, the
+ * configured address, both optimistic while DAD runs; the multicast MACs
+ * of all-nodes and of their solicited-node groups added to the port's
+ * filter. nd_stop undoes the filter entries (stack close). */
+void nd_start(struct dstack *ds, unsigned pi);
+void nd_stop(struct dstack *ds, unsigned pi);
+/* A Neighbour Solicitation or Advertisement whose ICMPv6 checksum was
+ * verified (icmp6.c): the ICMPv6 header at l2_len + l3_len, len bytes. */
+void nd_input(struct dstack *ds, struct port *p, struct rte_mbuf *m,
+	      struct rte_ipv6_hdr *ip, unsigned len);
 
 /* ---- ip4.c ---- */
 struct route4 {
@@ -203,6 +286,96 @@ void ip4_cksum(const struct port *p, struct rte_mbuf *m, struct rte_ipv4_hdr *ip
  * or through the neighbour cache. 0, or -EAGAIN with m NOT taken. */
 int ip4_send(struct dstack *ds, struct rte_mbuf *m, const struct route4 *rt);
 
+/* ---- ip6.c ---- */
+struct route6 {
+	int port;                /* index into ds->ports, or -1: inside the stack */
+	struct in6_addr nexthop;
+	struct in6_addr src;     /* preferred source (RFC 6724 basics) */
+};
+/* Validate (RFC 8200), walk extension headers (m->l3_len = fixed header +
+ * extension headers), check the destination, hand to udp6_input /
+ * icmp6_input. */
+void ip6_input(struct dstack *ds, struct port *p, struct rte_mbuf *m);
+/* Route to dst; scope: its sin6_scope_id (an ifindex; a link-local dst
+ * needs one naming a port). 0, -ENETUNREACH, or -EINVAL (link-local
+ * without a usable scope), -EADDRNOTAVAIL (no usable source). */
+int ip6_route(struct dstack *ds, const struct in6_addr *dst, uint32_t scope,
+	      struct route6 *rt);
+/* The interface index of a usable own address: LO_IFINDEX for ::1, the
+ * port's for its addresses; -EADDRNOTAVAIL otherwise (duplicate too). */
+int ip6_local_ifindex(const struct dstack *ds, const struct in6_addr *a);
+static inline bool ip6_is_local(const struct dstack *ds, const struct in6_addr *a)
+{
+	return ip6_local_ifindex(ds, a) >= 0;
+}
+/* Fill a fixed IPv6 header (traffic class and flow label 0). */
+void ip6_fill(struct rte_ipv6_hdr *ip, const struct in6_addr *src,
+	      const struct in6_addr *dst, uint8_t proto, uint8_t hop_limit,
+	      uint16_t payload_len);
+/* Send an IPv6 packet (m starts at its IPv6 header) along rt through the
+ * neighbour cache (multicast destinations straight to their 33:33 MAC).
+ * 0, or -EAGAIN with m NOT taken. */
+int ip6_send(struct dstack *ds, struct rte_mbuf *m, const struct route6 *rt);
+/* Ones'-complement sum (not folded, not inverted) of the IPv6
+ * pseudo-header for an upper-layer packet of len bytes (RFC 8200 §8.1). */
+static inline uint32_t ip6_phdr_sum(const struct rte_ipv6_hdr *ip, uint8_t proto,
+				    uint32_t len)
+{
+	uint32_t sum = __rte_raw_cksum(ip->src_addr, 32, 0);
+	uint32_t l = rte_cpu_to_be_32(len), p = rte_cpu_to_be_32(proto);
+
+	sum = __rte_raw_cksum(&l, 4, sum);
+	return __rte_raw_cksum(&p, 4, sum);
+}
+/* The checksum to store in an upper-layer header (checksum field 0 in
+ * m): len bytes at offset off of m, with the pseudo-header. */
+static inline uint16_t ip6_l4_cksum(const struct rte_mbuf *m,
+				    const struct rte_ipv6_hdr *ip, uint8_t proto,
+				    unsigned off, unsigned len)
+{
+	uint16_t raw = 0;
+	uint32_t sum;
+
+	if (len > 0 && rte_raw_cksum_mbuf(m, off, len, &raw) != 0)
+		return 0;
+	sum = ip6_phdr_sum(ip, proto, len) + raw;
+	sum = __rte_raw_cksum_reduce(sum);
+	sum = (uint16_t)~sum;
+	return sum == 0 ? 0xffff : (uint16_t)sum;
+}
+/* Whether the upper-layer checksum of len bytes at off verifies. */
+static inline bool ip6_l4_cksum_ok(const struct rte_mbuf *m,
+				   const struct rte_ipv6_hdr *ip, uint8_t proto,
+				   unsigned off, unsigned len)
+{
+	uint16_t raw = 0;
+	uint32_t sum;
+
+	if (len > 0 && rte_raw_cksum_mbuf(m, off, len, &raw) != 0)
+		return false;
+	sum = ip6_phdr_sum(ip, proto, len) + raw;
+	return __rte_raw_cksum_reduce(sum) == 0xffff;
+}
+
+/* ---- icmp6.c ---- */
+/* An ICMPv6 message (checksum not yet verified): echo request, errors
+ * quoting our UDP flows, NS/NA (-> nd_input). ICMPv6 header at
+ * l2_len + l3_len, up to the end of m. */
+void icmp6_input(struct dstack *ds, struct port *p, struct rte_mbuf *m,
+		 struct rte_ipv6_hdr *ip);
+/* Send an ICMPv6 error (RFC 4443 §2.4: never for errors, multicast
+ * destinations other than the §2.4(e) exceptions, or unspecified
+ * sources) quoting m (from its IPv6 header, as much as fits 1280 bytes)
+ * out of port p; m stays the caller's. */
+void icmp6_error(struct dstack *ds, struct port *p, struct rte_mbuf *m,
+		 uint8_t type, uint8_t code, uint32_t pointer);
+/* Build an ICMPv6 packet of len bytes (type-specific body included) from
+ * src to dst and send it out of port index pi to MAC dmac (NULL: through
+ * the neighbour cache / the multicast MAC). body is copied. */
+int icmp6_send(struct dstack *ds, unsigned pi, const struct in6_addr *src,
+	       const struct in6_addr *dst, const struct rte_ether_addr *dmac,
+	       uint8_t hop_limit, const void *body, unsigned len);
+
 /* ---- icmp4.c ---- */
 void icmp4_input(struct dstack *ds, struct port *p, struct rte_mbuf *m,
 		 struct rte_ipv4_hdr *ip);
@@ -210,31 +383,50 @@ void icmp4_input(struct dstack *ds, struct port *p, struct rte_mbuf *m,
 /* ---- udp.c ---- */
 void udp4_input(struct dstack *ds, struct port *p, struct rte_mbuf *m,
 		struct rte_ipv4_hdr *ip, uint32_t ifindex);
+/* An IPv6 UDP datagram; ip6_input set l3_len past the extension headers. */
+void udp6_input(struct dstack *ds, struct port *p, struct rte_mbuf *m,
+		struct rte_ipv6_hdr *ip, uint32_t ifindex);
 /* Build and send one datagram from s. 0 or -errno (-EAGAIN backpressure). */
 int udp4_output(struct dstack *ds, struct dsock *s, const struct iovec *iov,
 		int iovcnt, size_t len, uint32_t dst, uint16_t dport);
+int udp6_output(struct dstack *ds, struct dsock *s, const struct iovec *iov,
+		int iovcnt, size_t len, const struct in6_addr *dst,
+		uint32_t scope, uint16_t dport);
 /* Next queued datagram of s, skipping (and counting) any not from its
  * connected peer; NULL when none. */
 struct rte_mbuf *udp_rx_pop(struct dstack *ds, struct dsock *s);
 /* Dispatch up to budget queued datagrams of s to its data handler. */
 unsigned udp_dispatch(struct dstack *ds, struct dsock *s, unsigned budget);
-/* Copy one queued datagram into an rmsg; frees m. */
-void udp_copy_out(struct dstack *ds, struct rte_mbuf *m, struct dpg_rmsg *out);
+/* Copy one queued datagram of s into an rmsg; frees m. */
+void udp_copy_out(struct dstack *ds, struct dsock *s, struct rte_mbuf *m,
+		  struct dpg_rmsg *out);
 
 /* ---- udp_table.c ---- */
 int udp_table_init(struct dstack *ds);
 void udp_table_fini(struct dstack *ds);
-/* Bind s to (laddr, lport); lport 0 picks an ephemeral port. */
-int udp_table_bind(struct dstack *ds, struct dsock *s, uint32_t laddr, uint16_t lport);
+/* Bind s to (laddr, lport) (laddr v4-mapped for the IPv4 table); lport 0
+ * picks an ephemeral port. Port conflicts follow Linux's rules across
+ * both families (dual-stack :: holds 0.0.0.0 unless ipv6_only). */
+int udp_table_bind(struct dstack *ds, struct dsock *s, const struct in6_addr *laddr,
+		   uint16_t lport);
 void udp_table_unbind(struct dstack *ds, struct dsock *s);
-int udp_table_connect(struct dstack *ds, struct dsock *s, uint32_t laddr,
-		      uint32_t raddr, uint16_t rport);
+/* Connect s: its 4-tuple into the table of raddr's kind (v4-mapped raddr:
+ * IPv4 table, laddr then v4-mapped too). */
+int udp_table_connect(struct dstack *ds, struct dsock *s, const struct in6_addr *laddr,
+		      const struct in6_addr *raddr, uint16_t rport);
 void udp_table_disconnect(struct dstack *ds, struct dsock *s);
-/* The socket a datagram to (daddr, dport) from (saddr, sport) goes to. */
+/* The socket a datagram to (daddr, dport) from (saddr, sport) goes to:
+ * IPv4 (dual-stack :: sockets after IPv4 ones), IPv6. */
 struct dsock *udp_table_lookup(struct dstack *ds, uint32_t daddr, uint16_t dport,
 			       uint32_t saddr, uint16_t sport);
+struct dsock *udp_table_lookup6(struct dstack *ds, const struct in6_addr *daddr,
+				uint16_t dport, const struct in6_addr *saddr,
+				uint16_t sport);
 /* The connected socket of a 4-tuple (for ICMP errors), or NULL. */
 struct dsock *udp_table_conn(struct dstack *ds, uint32_t laddr, uint16_t lport,
 			     uint32_t raddr, uint16_t rport);
+struct dsock *udp_table_conn6(struct dstack *ds, const struct in6_addr *laddr,
+			      uint16_t lport, const struct in6_addr *raddr,
+			      uint16_t rport);
 
 #endif /* NET_NET_H */

@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  *
- * UDP socket table: one rte_hash keyed by (local address, local port, remote
- * address, remote port). Connected sockets have their full 4-tuple; bound
- * sockets have (laddr, lport, 0, 0), laddr 0 for the wildcard, and sockets
- * sharing a key (reuse_addr / reuse_port) hang off one entry as a group. A
- * datagram costs at most three O(1) lookups however many sockets exist.
- * by_port[] lists every socket on a port, for bind conflicts (control path).
+ * UDP socket table: two rte_hash tables, IPv4 and IPv6, keyed by (local
+ * address, local port, remote address, remote port). Connected sockets have
+ * their full 4-tuple; bound sockets have (laddr, lport, 0, 0), laddr 0 / ::
+ * for the wildcard, and sockets sharing a key (reuse_addr / reuse_port) hang
+ * off one entry as a group. AF_INET6 sockets on v4-mapped addresses live in
+ * the IPv4 table; a dual-stack socket on "::" is found for IPv4 datagrams
+ * after the IPv4 wildcard. A datagram costs at most four O(1) lookups
+ * however many sockets exist. by_port[] lists every socket on a port, of
+ * both families, for bind conflicts (control path, Linux's rules).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -15,42 +18,74 @@
 
 #include "net/net.h"
 
-struct udp_key {
+/* IPv4 table key: 16 bytes (rte_hash compares those with one vector op). */
+struct udp_key4 {
 	uint32_t laddr, raddr;
 	uint16_t lport, rport;
+	uint32_t pad;
 } __rte_packed;
 
+/* IPv6 table key: 48 bytes, likewise. */
+struct udp_key6 {
+	struct in6_addr laddr, raddr;
+	uint16_t lport, rport;
+	uint8_t pad[12];
+} __rte_packed;
 
-static struct udp_key ukey(uint32_t la, uint16_t lp, uint32_t ra, uint16_t rp)
+union udp_key {
+	struct udp_key4 k4;
+	struct udp_key6 k6;
+};
+
+static const union udp_key *ukey(union udp_key *k, bool v4, const struct in6_addr *la,
+				 uint16_t lp, const struct in6_addr *ra, uint16_t rp)
 {
-	struct udp_key k;
+	static const struct in6_addr any;
 
-	memset(&k, 0, sizeof(k));
-	k.laddr = la;
-	k.lport = lp;
-	k.raddr = ra;
-	k.rport = rp;
+	memset(k, 0, sizeof(*k));
+	if (ra == NULL)
+		ra = &any;
+	if (v4) {
+		k->k4.laddr = in6_v4(la);
+		k->k4.raddr = in6_v4(ra);
+		k->k4.lport = lp;
+		k->k4.rport = rp;
+	} else {
+		k->k6.laddr = *la;
+		k->k6.raddr = *ra;
+		k->k6.lport = lp;
+		k->k6.rport = rp;
+	}
 	return k;
 }
 
-int udp_table_init(struct dstack *ds)
+static struct rte_hash *table_of(struct dstack *ds, bool v4)
+{
+	return v4 ? ds->udp_hash : ds->udp6_hash;
+}
+
+static struct rte_hash *table_create(struct dstack *ds, const char *kind, uint32_t key_len)
 {
 	char name[RTE_HASH_NAMESIZE];
 	struct rte_hash_parameters hp = {
 		.name = name,
 		.entries = 65536,
-		.key_len = sizeof(struct udp_key),
+		.key_len = key_len,
 		.hash_func = rte_jhash,
 		.socket_id = SOCKET_ID_ANY,
 	};
 
-	snprintf(name, sizeof(name), "udp_%s", ds->name);
-	ds->udp_hash = rte_hash_create(&hp);
-	if (ds->udp_hash == NULL)
-		return -ENOMEM;
+	snprintf(name, sizeof(name), "%s_%s", kind, ds->name);
+	return rte_hash_create(&hp);
+}
+
+int udp_table_init(struct dstack *ds)
+{
+	ds->udp_hash = table_create(ds, "udp", sizeof(struct udp_key4));
+	ds->udp6_hash = table_create(ds, "udp6", sizeof(struct udp_key6));
 	ds->by_port = calloc(65536, sizeof(ds->by_port[0]));
-	if (ds->by_port == NULL) {
-		rte_hash_free(ds->udp_hash);
+	if (ds->udp_hash == NULL || ds->udp6_hash == NULL || ds->by_port == NULL) {
+		udp_table_fini(ds);
 		return -ENOMEM;
 	}
 	ds->next_ephemeral = EPHEMERAL_LO + (uint16_t)(rte_rand() %
@@ -61,25 +96,80 @@ int udp_table_init(struct dstack *ds)
 void udp_table_fini(struct dstack *ds)
 {
 	rte_hash_free(ds->udp_hash);
+	rte_hash_free(ds->udp6_hash);
 	free(ds->by_port);
+	ds->udp_hash = ds->udp6_hash = NULL;
+	ds->by_port = NULL;
 }
 
-static struct dsock *hget(struct dstack *ds, const struct udp_key *k)
+static struct dsock *hget(struct rte_hash *h, const union udp_key *k)
 {
 	void *v;
 
-	return rte_hash_lookup_data(ds->udp_hash, k, &v) >= 0 ? v : NULL;
+	return rte_hash_lookup_data(h, k, &v) >= 0 ? v : NULL;
 }
 
-static bool overlaps(uint32_t a, uint32_t b)
+/* ---- port conflicts: Linux's inet_rcv_saddr_equal, both families ---- */
+
+enum atype { AT_ANY, AT_MAPPED, AT_OTHER };
+
+/* A bound address as Linux's ipv6_addr_type sees it; AF_INET sockets
+ * have no IPv6 address and count as mapped. */
+static enum atype atype(int family, bool v4, const struct in6_addr *a)
 {
-	return a == 0 || b == 0 || a == b;
+	if (family == AF_INET || v4)
+		return AT_MAPPED;
+	return IN6_IS_ADDR_UNSPECIFIED(a) ? AT_ANY : AT_OTHER;
+}
+
+/* The IPv4 receive address Linux gives a socket: its own, 0 for ::, and
+ * 127.0.0.6 (LOOPBACK4_IPV6) for an AF_INET6 socket on an IPv6 address. */
+static uint32_t rcv4(int family, bool v4, const struct in6_addr *a)
+{
+	if (family == AF_INET || v4)
+		return in6_v4(a);
+	return IN6_IS_ADDR_UNSPECIFIED(a) ? 0 : RTE_BE32(0x7f000006);
+}
+
+struct bind_req {
+	int family;
+	bool v4, v6only;
+	const struct in6_addr *addr;
+};
+
+static bool v4_equal(uint32_t a, uint32_t b, bool b_v6only)
+{
+	return !b_v6only && (a == b || a == 0 || b == 0);
+}
+
+static bool addr_overlap(const struct bind_req *r, const struct dsock *x)
+{
+	int xf = x->s.family;
+	bool xv6only = x->s.opts.ipv6_only;
+	enum atype t1, t2;
+	uint32_t a4 = rcv4(r->family, r->v4, r->addr);
+	uint32_t x4 = rcv4(xf, x->bound_v4, &x->bound_laddr);
+
+	if (r->family == AF_INET)
+		return v4_equal(a4, x4, xv6only);
+	t1 = atype(r->family, r->v4, r->addr);
+	t2 = atype(xf, x->bound_v4, &x->bound_laddr);
+	if (t1 == AT_MAPPED && t2 == AT_MAPPED)
+		return v4_equal(a4, x4, xv6only);
+	if (t1 == AT_ANY && t2 == AT_ANY)
+		return true;
+	if (t2 == AT_ANY && !(xv6only && t1 == AT_MAPPED))
+		return true;
+	if (t1 == AT_ANY && !(r->v6only && t2 == AT_MAPPED))
+		return true;
+	return xf == AF_INET6 && in6_equal(r->addr, &x->bound_laddr);
 }
 
 /* Linux's UDP rule: sharing a port needs both sockets to allow it. */
-static bool conflicts(const struct dsock *x, const struct dsock *s, uint32_t laddr)
+static bool conflicts(const struct dsock *x, const struct dsock *s,
+		      const struct bind_req *r)
 {
-	if (!overlaps(x->bound_laddr, laddr))
+	if (!addr_overlap(r, x))
 		return false;
 	if (x->s.opts.reuse_addr && s->s.opts.reuse_addr)
 		return false;
@@ -89,15 +179,16 @@ static bool conflicts(const struct dsock *x, const struct dsock *s, uint32_t lad
 }
 
 static bool port_free_for(struct dstack *ds, const struct dsock *s,
-			  uint32_t laddr, uint16_t port_h)
+			  const struct bind_req *r, uint16_t port_h)
 {
 	for (struct dsock *x = ds->by_port[port_h]; x != NULL; x = x->port_next)
-		if (conflicts(x, s, laddr))
+		if (conflicts(x, s, r))
 			return false;
 	return true;
 }
 
-static int pick_ephemeral(struct dstack *ds, const struct dsock *s, uint32_t laddr)
+static int pick_ephemeral(struct dstack *ds, const struct dsock *s,
+			  const struct bind_req *r)
 {
 	unsigned span = EPHEMERAL_HI - EPHEMERAL_LO + 1;
 
@@ -105,22 +196,27 @@ static int pick_ephemeral(struct dstack *ds, const struct dsock *s, uint32_t lad
 		uint16_t p = ds->next_ephemeral;
 
 		ds->next_ephemeral = p == EPHEMERAL_HI ? EPHEMERAL_LO : p + 1;
-		if (ds->by_port[p] == NULL && port_free_for(ds, s, laddr, p))
+		if (ds->by_port[p] == NULL && port_free_for(ds, s, r, p))
 			return p;
 	}
 	return -EADDRINUSE;
 }
 
+/* ---- groups: the sockets sharing one (laddr, lport) key ---- */
+
 static int group_add(struct dstack *ds, struct dsock *s)
 {
-	struct udp_key k = ukey(s->laddr, s->lport, 0, 0);
-	struct dsock *head = hget(ds, &k);
+	union udp_key k;
+	struct rte_hash *h = table_of(ds, s->v4);
+	struct dsock *head;
 	int rc;
 
+	ukey(&k, s->v4, &s->laddr, s->lport, NULL, 0);
+	head = hget(h, &k);
 	/* Newest first: a unicast datagram to a reuse_addr group goes to the
 	 * most recently bound socket, as on Linux. */
 	s->grp_next = head;
-	rc = rte_hash_add_key_data(ds->udp_hash, &k, s);
+	rc = rte_hash_add_key_data(h, &k, s);
 	if (rc < 0)
 		return rc;
 	s->hashed = true;
@@ -129,17 +225,20 @@ static int group_add(struct dstack *ds, struct dsock *s)
 
 static void group_del(struct dstack *ds, struct dsock *s)
 {
-	struct udp_key k = ukey(s->laddr, s->lport, 0, 0);
-	struct dsock *head = hget(ds, &k), **pp;
+	union udp_key k;
+	struct rte_hash *h = table_of(ds, s->v4);
+	struct dsock *head, **pp;
 
 	if (!s->hashed)
 		return;
+	ukey(&k, s->v4, &s->laddr, s->lport, NULL, 0);
+	head = hget(h, &k);
 	s->hashed = false;
 	if (head == s) {
 		if (s->grp_next != NULL)
-			rte_hash_add_key_data(ds->udp_hash, &k, s->grp_next);
+			rte_hash_add_key_data(h, &k, s->grp_next);
 		else
-			rte_hash_del_key(ds->udp_hash, &k);
+			rte_hash_del_key(h, &k);
 		s->grp_next = NULL;
 		return;
 	}
@@ -151,20 +250,28 @@ static void group_del(struct dstack *ds, struct dsock *s)
 	s->grp_next = NULL;
 }
 
-int udp_table_bind(struct dstack *ds, struct dsock *s, uint32_t laddr, uint16_t lport)
+int udp_table_bind(struct dstack *ds, struct dsock *s, const struct in6_addr *laddr,
+		   uint16_t lport)
 {
+	struct bind_req r = {
+		.family = s->s.family,
+		.v4 = s->s.family == AF_INET || IN6_IS_ADDR_V4MAPPED(laddr),
+		.v6only = s->s.opts.ipv6_only,
+		.addr = laddr,
+	};
 	uint16_t port_h = rte_be_to_cpu_16(lport);
 	int rc;
 
 	if (port_h == 0) {
-		rc = pick_ephemeral(ds, s, laddr);
+		rc = pick_ephemeral(ds, s, &r);
 		if (rc < 0)
 			return rc;
 		port_h = (uint16_t)rc;
-	} else if (!port_free_for(ds, s, laddr, port_h)) {
+	} else if (!port_free_for(ds, s, &r, port_h)) {
 		return -EADDRINUSE;
 	}
-	s->laddr = s->bound_laddr = laddr;
+	s->v4 = s->bound_v4 = r.v4;
+	s->laddr = s->bound_laddr = *laddr;
 	s->lport = rte_cpu_to_be_16(port_h);
 	rc = group_add(ds, s);
 	if (rc < 0)
@@ -190,22 +297,26 @@ void udp_table_unbind(struct dstack *ds, struct dsock *s)
 	s->port_next = NULL;
 }
 
-int udp_table_connect(struct dstack *ds, struct dsock *s, uint32_t laddr,
-		      uint32_t raddr, uint16_t rport)
+int udp_table_connect(struct dstack *ds, struct dsock *s, const struct in6_addr *laddr,
+		      const struct in6_addr *raddr, uint16_t rport)
 {
-	struct udp_key k = ukey(laddr, s->lport, raddr, rport);
+	bool v4 = IN6_IS_ADDR_V4MAPPED(raddr);
+	struct rte_hash *h = table_of(ds, v4);
+	union udp_key k;
 	int rc;
 
-	if (hget(ds, &k) != NULL)
+	ukey(&k, v4, laddr, s->lport, raddr, rport);
+	if (hget(h, &k) != NULL)
 		return -EADDRINUSE;
 	group_del(ds, s);
-	rc = rte_hash_add_key_data(ds->udp_hash, &k, s);
+	rc = rte_hash_add_key_data(h, &k, s);
 	if (rc < 0) {
 		group_add(ds, s);
 		return rc;
 	}
-	s->laddr = laddr;
-	s->raddr = raddr;
+	s->v4 = v4;
+	s->laddr = *laddr;
+	s->raddr = *raddr;
 	s->rport = rport;
 	s->conn_hashed = true;
 	ds->nconnected++;
@@ -214,22 +325,24 @@ int udp_table_connect(struct dstack *ds, struct dsock *s, uint32_t laddr,
 
 void udp_table_disconnect(struct dstack *ds, struct dsock *s)
 {
-	struct udp_key k = ukey(s->laddr, s->lport, s->raddr, s->rport);
+	union udp_key k;
 
 	if (!s->conn_hashed)
 		return;
-	rte_hash_del_key(ds->udp_hash, &k);
+	ukey(&k, s->v4, &s->laddr, s->lport, &s->raddr, s->rport);
+	rte_hash_del_key(table_of(ds, s->v4), &k);
 	s->conn_hashed = false;
 	ds->nconnected--;
-	s->raddr = 0;
+	memset(&s->raddr, 0, sizeof(s->raddr));
 	s->rport = 0;
+	s->v4 = s->bound_v4;
 	s->laddr = s->bound_laddr;
 	group_add(ds, s);
 }
 
 /* One member of a group for a unicast datagram: reuse_port spreads flows
  * by source, otherwise the newest socket takes it. */
-static struct dsock *group_pick(struct dsock *head, uint32_t saddr, uint16_t sport)
+static struct dsock *group_pick(struct dsock *head, uint32_t shash)
 {
 	unsigned n = 0, i;
 	struct dsock *x;
@@ -238,38 +351,88 @@ static struct dsock *group_pick(struct dsock *head, uint32_t saddr, uint16_t spo
 		return head;
 	for (x = head; x != NULL; x = x->grp_next)
 		n++;
-	i = rte_jhash_2words(saddr, sport, 0) % n;
+	i = shash % n;
 	for (x = head; i > 0; x = x->grp_next)
 		i--;
+	return x;
+}
+
+/* An IPv4 datagram for a dual-stack "::" group: the picked member, or the
+ * first that is not ipv6_only. */
+static struct dsock *dual_pick(struct dsock *head, uint32_t shash)
+{
+	struct dsock *x = group_pick(head, shash);
+
+	if (x == NULL || !x->s.opts.ipv6_only)
+		return x;
+	for (x = head; x != NULL && x->s.opts.ipv6_only; x = x->grp_next)
+		;
 	return x;
 }
 
 struct dsock *udp_table_lookup(struct dstack *ds, uint32_t daddr, uint16_t dport,
 			       uint32_t saddr, uint16_t sport)
 {
-	struct udp_key k;
+	struct udp_key4 k = { .laddr = daddr, .raddr = saddr,
+			      .lport = dport, .rport = sport };
+	struct udp_key6 k6;
 	struct dsock *s;
+	void *v;
 
 	/* Connected sockets first, when there are any. */
+	if (ds->nconnected > 0 && rte_hash_lookup_data(ds->udp_hash, &k, &v) >= 0)
+		return v;
+	k.raddr = 0;
+	k.rport = 0;
+	s = rte_hash_lookup_data(ds->udp_hash, &k, &v) >= 0 ? v : NULL;
+	if (s == NULL) {
+		k.laddr = 0;
+		s = rte_hash_lookup_data(ds->udp_hash, &k, &v) >= 0 ? v : NULL;
+	}
+	if (s != NULL)
+		return group_pick(s, rte_jhash_2words(saddr, sport, 0));
+	/* Then the dual-stack sockets on "::" (Linux prefers AF_INET ones). */
+	memset(&k6, 0, sizeof(k6));
+	k6.lport = dport;
+	s = rte_hash_lookup_data(ds->udp6_hash, &k6, &v) >= 0 ? v : NULL;
+	return dual_pick(s, rte_jhash_2words(saddr, sport, 0));
+}
+
+struct dsock *udp_table_lookup6(struct dstack *ds, const struct in6_addr *daddr,
+				uint16_t dport, const struct in6_addr *saddr,
+				uint16_t sport)
+{
+	union udp_key k;
+	struct dsock *s;
+
 	if (ds->nconnected > 0) {
-		k = ukey(daddr, dport, saddr, sport);
-		s = hget(ds, &k);
+		s = hget(ds->udp6_hash, ukey(&k, false, daddr, dport, saddr, sport));
 		if (s != NULL)
 			return s;
 	}
-	k = ukey(daddr, dport, 0, 0);
-	s = hget(ds, &k);
+	s = hget(ds->udp6_hash, ukey(&k, false, daddr, dport, NULL, 0));
 	if (s == NULL) {
-		k.laddr = 0;
-		s = hget(ds, &k);
+		memset(&k.k6.laddr, 0, sizeof(k.k6.laddr));
+		s = hget(ds->udp6_hash, &k);
 	}
-	return group_pick(s, saddr, sport);
+	return group_pick(s, rte_jhash(saddr, sizeof(*saddr), sport));
 }
 
 struct dsock *udp_table_conn(struct dstack *ds, uint32_t laddr, uint16_t lport,
 			     uint32_t raddr, uint16_t rport)
 {
-	struct udp_key k = ukey(laddr, lport, raddr, rport);
+	struct udp_key4 k = { .laddr = laddr, .raddr = raddr,
+			      .lport = lport, .rport = rport };
+	void *v;
 
-	return hget(ds, &k);
+	return rte_hash_lookup_data(ds->udp_hash, &k, &v) >= 0 ? v : NULL;
+}
+
+struct dsock *udp_table_conn6(struct dstack *ds, const struct in6_addr *laddr,
+			      uint16_t lport, const struct in6_addr *raddr,
+			      uint16_t rport)
+{
+	union udp_key k;
+
+	return hget(ds->udp6_hash, ukey(&k, false, laddr, lport, raddr, rport));
 }

@@ -58,6 +58,8 @@ static const struct cfg_key neigh_keys[] = {
 	CFG_KEY("retrans_ms", cfg_key_uint, struct dpg_config, neigh_retrans_ms, 10, 60000),
 	CFG_KEY("retries", cfg_key_uint, struct dpg_config, neigh_retries, 1, 16),
 	CFG_KEY("hold", cfg_key_uint, struct dpg_config, neigh_hold, 1, 1024),
+	CFG_KEY("delay_ms", cfg_key_uint, struct dpg_config, neigh_delay_ms, 0, 60000),
+	CFG_KEY("dad_transmits", cfg_key_uint, struct dpg_config, dad_transmits, 0, 10),
 	{ NULL, NULL, 0, 0, 0, 0 },
 };
 
@@ -87,6 +89,8 @@ static void set_defaults(struct dpg_config *cfg)
 	cfg->neigh_retrans_ms = 1000;
 	cfg->neigh_retries = 3;
 	cfg->neigh_hold = 16;
+	cfg->neigh_delay_ms = 5000;
+	cfg->dad_transmits = 1;
 	for (unsigned i = 0; i < PORT_MAX; i++) {
 		struct port_cfg *pc = &cfg->port[i];
 

@@ -162,26 +162,39 @@ static int start(struct env_port *ep)
 	return 0;
 }
 
-/* net_tap brings its kernel interface down at every port stop (each stack's
- * open and close), and Linux then drops the interface's IPv6 addresses,
- * the kernel peer's included, unless told to keep them. */
-static void keep_ip6_addresses(const char *ifname)
+static bool ip6_sysctl(const char *ifname, const char *key, const char *value)
 {
 	char path[128];
 	FILE *f;
-	int ok;
+	bool ok;
 
-	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/keep_addr_on_down", ifname);
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/%s", ifname, key);
 	f = fopen(path, "w");
-	if (f == NULL) {
-		ok = 0;
-	} else {
-		ok = fputs("1\n", f) != EOF;
-		ok = fclose(f) == 0 && ok;
-	}
-	if (!ok)
+	if (f == NULL)
+		return false;
+	ok = fputs(value, f) != EOF;
+	return fclose(f) == 0 && ok;
+}
+
+/* The kernel side of a net_tap port is the stack's peer on that link.
+ * - net_tap brings the interface down at every port stop (each stack's
+ *   open and close), and Linux then drops its IPv6 addresses, the kernel
+ *   peer's included, unless told to keep them.
+ * - net_tap gives the interface the port's own MAC address (and gives it
+ *   back at every start), so the kernel would form the stack's link-local
+ *   address (modified EUI-64 of that MAC), defend it against the stack's
+ *   Duplicate Address Detection and win: the kernel forms a random one
+ *   instead (addr_gen_mode 3, Linux 4.15 and later), set before the
+ *   interface is first up. */
+static void tap_kernel_ip6(const char *ifname)
+{
+	if (!ip6_sysctl(ifname, "keep_addr_on_down", "1\n"))
 		PORT_LOG(WARNING, "%s: cannot set keep_addr_on_down: %s; the kernel drops "
 			 "its IPv6 addresses whenever a stack opens or closes", ifname,
+			 strerror(errno));
+	if (!ip6_sysctl(ifname, "addr_gen_mode", "3\n"))
+		PORT_LOG(WARNING, "%s: cannot set addr_gen_mode: %s; the kernel's IPv6 "
+			 "link-local address may be the stack's (same MAC address)", ifname,
 			 strerror(errno));
 }
 
@@ -192,7 +205,7 @@ static void identify(struct env_port *ep, const struct rte_eth_dev_info *di)
 	if (di->if_index != 0 && if_indextoname(di->if_index, ep->ifname) != NULL)
 		ep->ifindex = di->if_index;
 	if (ep->is_tap && ep->ifindex != 0)
-		keep_ip6_addresses(ep->ifname);
+		tap_kernel_ip6(ep->ifname);
 	/* an empty list succeeds only where the PMD filters multicast */
 	ep->mc_filter = rte_eth_dev_set_mc_addr_list(ep->port_id, NULL, 0) == 0;
 	/* frames for other MACs are not the stack's (net_tap: the kernel
@@ -290,6 +303,8 @@ static int rebind_restart(struct env_port *ep, uint16_t q, uint16_t nd,
 	 * interface too) */
 	if (start(ep) != 0 && rc == 0)
 		rc = -EIO;
+	/* a start restores allmulticast, not every PMD's multicast list */
+	dev_mc_apply(ep);
 	return rc;
 }
 
@@ -307,4 +322,39 @@ int dev_rx_bind(struct env_port *ep, uint16_t q, struct rte_mempool *mp)
 		break;
 	}
 	return 0;
+}
+
+/* Allmulticast on or off as the stacks' lists need it. -ENOTSUP is as
+ * good: such a PMD (net_ring) filters nothing. */
+static void mc_allmulti(struct env_port *ep, bool on)
+{
+	int rc;
+
+	if (on == ep->mc_allmulti)
+		return;
+	rc = on ? rte_eth_allmulticast_enable(ep->port_id) :
+		  rte_eth_allmulticast_disable(ep->port_id);
+	if (rc != 0 && rc != -ENOTSUP)
+		PORT_LOG(WARNING, "%s: allmulticast %s: %s", ep->cfg.device, on ? "on" : "off",
+			 rte_strerror(-rc));
+	ep->mc_allmulti = on;
+}
+
+void dev_mc_apply(struct env_port *ep)
+{
+	static struct rte_ether_addr list[ENV_MC_MAX];   /* used under env_lock */
+	int rc = -ENOTSUP;
+
+	for (unsigned i = 0; i < ep->nmc; i++)
+		list[i] = ep->mc[i].mac;
+	if (ep->mc_filter) {
+		rc = rte_eth_dev_set_mc_addr_list(ep->port_id, ep->nmc > 0 ? list : NULL,
+						  ep->nmc);
+		/* a NIC's list is short (a few dozen MACs on some) */
+		if (rc != 0 && !ep->mc_allmulti)
+			PORT_LOG(NOTICE, "%s: multicast list of %u MACs refused (%s); "
+				 "allmulticast instead", ep->cfg.device, ep->nmc,
+				 rte_strerror(-rc));
+	}
+	mc_allmulti(ep, rc != 0 && ep->nmc > 0);
 }

@@ -17,6 +17,7 @@
 #include "port/port.h"
 
 #define ENV_MAX_QUEUES 16  /* [portN] queues upper bound */
+#define ENV_MC_MAX (PORT_MC_MAX * ENV_MAX_QUEUES)  /* union of the stacks' lists */
 
 extern int port_logtype;
 #define PORT_LOG(level, fmt, ...) \
@@ -42,6 +43,13 @@ enum rx_bind {
 	RX_BIND_FIXED,
 };
 
+/* One MAC of a device's multicast list: refs = how many stacks (struct
+ * port) have it in their own lists. */
+struct env_mc {
+	struct rte_ether_addr mac;
+	uint16_t refs;
+};
+
 /* One port set up by port_env_init. */
 struct env_port {
 	struct port_cfg cfg;       /* the [portN] that configured it */
@@ -62,6 +70,10 @@ struct env_port {
 	char ifname[IF_NAMESIZE];
 	bool tx_ip4_cksum, tx_udp_cksum, rx_ip4_cksum, rx_udp_cksum;
 	bool tx_multi_seg, mc_filter;
+	/* multicast MACs of every stack on the port (port_mc_add) */
+	struct env_mc mc[ENV_MC_MAX];
+	unsigned nmc;
+	bool mc_allmulti;          /* allmulticast turned on for them */
 };
 
 void env_lock(void);
@@ -81,6 +93,9 @@ int dev_setup(struct env_port *ep, const struct dpg_config *cfg, struct rte_memp
 void dev_teardown(struct env_port *ep);
 /* Put mp on rx queue q (the parking pool gives the queue back). */
 int dev_rx_bind(struct env_port *ep, uint16_t q, struct rte_mempool *mp);
+/* Program the device with ep->mc (again after a restart): its multicast
+ * list, or allmulticast while the list is not empty where there is none. */
+void dev_mc_apply(struct env_port *ep);
 
 /* ringpair.c: ringpair:NAME:a|b devices. */
 int ringpair_create(struct env_port *ep, const struct dpg_config *cfg,

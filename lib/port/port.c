@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  *
  * One stack's use of one port: a queue pair claimed at port_open, the
- * stack's pool on its rx queue, a tx buffer emptied by tx bursts, and at
- * port_close everything of the stack's pool back in that pool.
+ * stack's pool on its rx queue, a tx buffer emptied by tx bursts, the
+ * multicast MACs it receives, and at port_close everything of the stack's
+ * pool back in that pool.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -104,6 +105,111 @@ static struct env_port *env_port_of(const struct port *p)
 	return ep != NULL && ep->port_id == p->port_id ? ep : NULL;
 }
 
+static struct env_mc *union_find(struct env_port *ep, const struct rte_ether_addr *mac)
+{
+	for (unsigned i = 0; i < ep->nmc; i++)
+		if (rte_is_same_ether_addr(&ep->mc[i].mac, mac))
+			return &ep->mc[i];
+	return NULL;
+}
+
+/* A stack's first reference to mac (add) or its last (!add) changes the
+ * device's union; true when its list changed. Under env_lock. */
+static bool union_ref(struct env_port *ep, const struct rte_ether_addr *mac, bool add)
+{
+	struct env_mc *e = union_find(ep, mac);
+
+	if (add && e != NULL) {
+		e->refs++;
+		return false;
+	}
+	if (add) {
+		/* room for PORT_MC_MAX per queue: cannot be full */
+		if (ep->nmc == ENV_MC_MAX)
+			return false;
+		ep->mc[ep->nmc++] = (struct env_mc){ .mac = *mac, .refs = 1 };
+		return true;
+	}
+	if (e == NULL || --e->refs > 0)
+		return false;
+	*e = ep->mc[--ep->nmc];
+	return true;
+}
+
+static void device_ref(struct port *p, const struct rte_ether_addr *mac, bool add)
+{
+	struct env_port *ep;
+
+	env_lock();
+	ep = env_port_of(p);
+	/* without ep the ports are shut down: only the stack's list is left */
+	if (ep != NULL && union_ref(ep, mac, add))
+		dev_mc_apply(ep);
+	env_unlock();
+}
+
+static int local_find(const struct port *p, const struct rte_ether_addr *mac)
+{
+	for (unsigned i = 0; i < p->nmc; i++)
+		if (rte_is_same_ether_addr(&p->mc[i], mac))
+			return (int)i;
+	return -1;
+}
+
+int port_mc_add(struct port *p, const struct rte_ether_addr *mac)
+{
+	int i;
+
+	if (p == NULL || p->cfg == NULL || mac == NULL || !rte_is_multicast_ether_addr(mac) ||
+	    rte_is_broadcast_ether_addr(mac))
+		return -EINVAL;
+	i = local_find(p, mac);
+	if (i >= 0) {
+		if (p->mc_refs[i] == UINT16_MAX)
+			return -ENOSPC;
+		p->mc_refs[i]++;
+		return 0;
+	}
+	if (p->nmc == PORT_MC_MAX)
+		return -ENOSPC;
+	device_ref(p, mac, true);
+	p->mc[p->nmc] = *mac;
+	p->mc_refs[p->nmc] = 1;
+	p->nmc++;
+	return 0;
+}
+
+int port_mc_del(struct port *p, const struct rte_ether_addr *mac)
+{
+	int i;
+
+	if (p == NULL || p->cfg == NULL || mac == NULL)
+		return -EINVAL;
+	i = local_find(p, mac);
+	if (i < 0)
+		return -ENOENT;
+	if (--p->mc_refs[i] > 0)
+		return 0;
+	p->nmc--;
+	p->mc[i] = p->mc[p->nmc];
+	p->mc_refs[i] = p->mc_refs[p->nmc];
+	device_ref(p, mac, false);
+	return 0;
+}
+
+/* What the stack did not delete itself leaves the device's list. Under
+ * env_lock. */
+static void mc_release(struct port *p, struct env_port *ep)
+{
+	bool changed = false;
+
+	for (unsigned i = 0; i < p->nmc; i++)
+		changed |= union_ref(ep, &p->mc[i], false);
+	if (changed)
+		dev_mc_apply(ep);
+	p->nmc = 0;
+}
+
 void port_close(struct port *p)
 {
 	struct env_port *ep;
@@ -123,6 +229,7 @@ void port_close(struct port *p)
 		rte_eth_tx_done_cleanup(p->port_id, p->queue, 0);
 		if (ep->ringpair)
 			ringpair_purge(ep, p->queue);
+		mc_release(p, ep);
 		rc = dev_rx_bind(ep, p->queue, env_park_pool());
 		if (rc != 0)
 			PORT_LOG(ERR, "%s: rx queue %u not given back: %s; mbufs of pool %s may "
@@ -132,6 +239,7 @@ void port_close(struct port *p)
 	}
 	env_unlock();
 	p->ntx = 0;
+	p->nmc = 0;
 	p->cfg = NULL;
 }
 

@@ -35,6 +35,7 @@
 
 #define PORT_MAX 4        /* [port0] .. [port3] */
 #define PORT_TXB 64       /* tx buffer per stack and port, in mbufs */
+#define PORT_MC_MAX 64    /* multicast MACs per stack and port (port_mc_add) */
 
 /* One [portN] section. Addresses in network byte order; 0 / unset = none. */
 struct port_cfg {
@@ -67,6 +68,8 @@ struct dpg_config {
 	unsigned neigh_retrans_ms; /* retrans_ms, default 1000 */
 	unsigned neigh_retries;    /* retries, default 3 */
 	unsigned neigh_hold;       /* hold: datagrams held per unresolved neighbour, default 16 */
+	unsigned neigh_delay_ms;   /* delay_ms: IPv6 DELAY before PROBE (RFC 4861 DELAY_FIRST_PROBE_TIME), default 5000 */
+	unsigned dad_transmits;    /* dad_transmits: DAD probes per IPv6 address (RFC 4862), default 1; 0 = no DAD */
 	struct port_cfg port[PORT_MAX];
 	unsigned nports;
 };
@@ -119,7 +122,7 @@ struct port {
 	char ifname[IF_NAMESIZE];  /* kernel name, else the section name */
 	/* Offloads in use (detected at port_env_init, logged once). */
 	bool tx_ip4_cksum, tx_udp_cksum, rx_ip4_cksum, rx_udp_cksum;
-	bool mc_filter;            /* set_mc_addr_list works (multicast issue) */
+	bool mc_filter;            /* set_mc_addr_list works (else allmulticast) */
 	bool tx_multi_seg;         /* the port sends chained mbufs (nb_segs > 1) */
 	/* The pool received mbufs come from: the stack's own (mp of port_open),
 	 * except on ports that must never be stopped (net_af_packet, net_pcap),
@@ -129,6 +132,10 @@ struct port {
 	struct rte_mbuf *txb[PORT_TXB];
 	uint16_t ntx;
 	uint64_t tx_burst_calls;
+	/* multicast MACs this stack receives (port_mc_add), each counted */
+	struct rte_ether_addr mc[PORT_MC_MAX];
+	uint16_t mc_refs[PORT_MC_MAX];
+	uint16_t nmc;
 };
 
 /* Claim a queue of the port named by pc, bind mp to its rx queue, wait for
@@ -163,6 +170,35 @@ unsigned port_flush(struct port *p);
  * (m is the port's now), or -EAGAIN when the buffer is still full after the
  * flush (m is NOT taken: the caller frees it and reports backpressure). */
 int port_tx(struct port *p, struct rte_mbuf *m);
+
+/*
+ * The multicast MACs a stack receives on a port (IPv6 all-nodes and
+ * solicited-node groups, IPv4/IPv6 group memberships). Each stack keeps its
+ * own counted list, which eth_input checks in software (port_mc_has), and
+ * the device is programmed with the union of the lists of every stack on
+ * it (rte_eth_dev_set_mc_addr_list), or put in allmulticast mode while the
+ * union is not empty where the PMD has no list (net_ring, net_null) or
+ * refuses one that long.
+ *
+ * port_mc_add: 0, -EINVAL (not a multicast MAC, or broadcast; p closed),
+ * -ENOSPC (PORT_MC_MAX different MACs already). A MAC added n times stays
+ * until deleted n times. Programming the device is best effort: a PMD
+ * that filters nothing delivers the frames anyway.
+ * port_mc_del: 0, or -ENOENT (not in the list).
+ * Both take the process-wide port lock; port_close deletes what is left.
+ */
+int port_mc_add(struct port *p, const struct rte_ether_addr *mac);
+int port_mc_del(struct port *p, const struct rte_ether_addr *mac);
+
+/* Whether the stack receives frames for multicast MAC mac on p (lock-free:
+ * the stack's own list, for the receive path). */
+static inline bool port_mc_has(const struct port *p, const struct rte_ether_addr *mac)
+{
+	for (unsigned i = 0; i < p->nmc; i++)
+		if (rte_is_same_ether_addr(&p->mc[i], mac))
+			return true;
+	return false;
+}
 
 /* Room left in the tx buffer. */
 static inline unsigned port_tx_room(const struct port *p)

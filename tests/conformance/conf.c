@@ -114,6 +114,7 @@ static const char *const conf_cap_names[CONF_NCAPS] = {
 	[CONF_CAPB_IPV6] = "IPv6",
 	[CONF_CAPB_MCAST] = "multicast",
 	[CONF_CAPB_BCAST] = "broadcast",
+	[CONF_CAPB_FRAG] = "IP fragmentation",
 };
 
 static bool conf_all_caps(void)

@@ -43,11 +43,13 @@ enum conf_cap_bit {
 	CONF_CAPB_IPV6,        /* IPv6 sockets, addresses and traffic */
 	CONF_CAPB_MCAST,       /* multicast: joins, interfaces, group traffic */
 	CONF_CAPB_BCAST,       /* broadcast: directed and limited */
+	CONF_CAPB_FRAG,        /* datagrams larger than the link MTU on the wire */
 	CONF_NCAPS
 };
 #define CONF_CAP_IPV6 (1u << CONF_CAPB_IPV6)
 #define CONF_CAP_MCAST (1u << CONF_CAPB_MCAST)
 #define CONF_CAP_BCAST (1u << CONF_CAPB_BCAST)
+#define CONF_CAP_FRAG (1u << CONF_CAPB_FRAG)
 #define CONF_CAP_ALL ((1u << CONF_NCAPS) - 1)
 
 /* One backend under test and the addresses its stack owns / reaches. */

@@ -57,9 +57,9 @@ static const struct conf_group *const conf_groups[] = {
 
 /* What the DPDK backend does not have yet, and the issue that brings it. */
 #define CONF_DPDK_TODO                                                  \
-	.cap_todo = { [CONF_CAPB_IPV6] = "issue 4",                     \
-		      [CONF_CAPB_MCAST] = "issue 5",                    \
-		      [CONF_CAPB_BCAST] = "issue 5" }
+	.cap_todo = { [CONF_CAPB_MCAST] = "issue 5",                    \
+		      [CONF_CAPB_BCAST] = "issue 5",                    \
+		      [CONF_CAPB_FRAG] = "issue 6" }
 
 /* The MAC address dpdk.ini gives the stack's port (net_tap's mac=). */
 #define CONF_DPDK_MAC "02:00:00:00:00:02"
@@ -86,7 +86,7 @@ static const struct conf_env conf_backends[] = {
 	  .cfg2 = { .backend = "dpdk", .config_file = CONF_SRCDIR "/dpdk.ini",
 		    .ports = "port1" },
 	  CONF_ADDRS, .sink4 = "198.18.0.1", .sink6 = "fd00:dc::1",
-	  .ifname = "dpg0", .caps = 0, CONF_DPDK_TODO,
+	  .ifname = "dpg0", .caps = CONF_CAP_IPV6, CONF_DPDK_TODO,
 	  .network = conf_net_dpdk, .stack_opened = conf_dpdk_opened },
 };
 
@@ -225,17 +225,20 @@ static int conf_check_root(void)
 
 /* Opening a stack restarts its net_tap port, and dpg0 goes down and up:
  * the kernel forgets its neighbours there. Without an entry for own4, the
- * kernel peer's first datagrams would wait for an ARP answer that the
- * stack gives only once polled, so "datagrams waiting for the next poll"
+ * kernel peer's first datagrams would wait for an ARP (or ND) answer that
+ * the stack gives only once polled, so "datagrams waiting for the next poll"
  * would not be waiting yet. A permanent entry keeps the kernel's side
  * of the wire as settled as on the kernel backend (the wire tests cover
- * the stack's ARP). */
+ * the stack's ARP and ND, the interop tests ND with the kernel). */
 static void conf_dpdk_opened(const struct conf_env *env)
 {
 	char cmd[160];
 
 	snprintf(cmd, sizeof(cmd), "ip neigh replace %s lladdr " CONF_DPDK_MAC
 		 " dev %s nud permanent", env->own4, env->ifname);
+	conf_sh(cmd);
+	snprintf(cmd, sizeof(cmd), "ip -6 neigh replace %s lladdr " CONF_DPDK_MAC
+		 " dev %s nud permanent", env->own6, env->ifname);
 	conf_sh(cmd);
 }
 

@@ -266,7 +266,8 @@ static void ds_v6only_mapped_enetunreach(void **state)
  * (-EMSGSIZE beyond), while 65508 bytes to an IPv6 destination is fine. */
 static void ds_v4_mapped_size_limit(void **state)
 {
-	conf_require(CONF_CAP_IPV6, "dual-stack sockets");
+	conf_require(CONF_CAP_IPV6 | CONF_CAP_FRAG,
+		     "65507 and 65508 bytes to the peer across the wire");
 	struct dpg_stack *st = CONF_ST(state);
 	struct conf_rec *rec;
 	struct dpg_socket *s = v6_bound(st, &rec, false);

@@ -3,10 +3,12 @@
 
 usage: dpdk_echo_client.py HOST PORT COUNT [WINDOW]
 
-Sends COUNT datagrams whose sizes cycle through 0..1472 (the largest IPv4
-payload that fits a 1500-byte MTU unfragmented), with at most WINDOW
-(default 32) awaiting a reply -- just one until the first reply, so that a
-single datagram waits in the kernel while ARP resolves the stack's MAC --
+HOST is an IPv4 or an IPv6 address (AF_INET or AF_INET6 socket). Sends
+COUNT datagrams whose sizes cycle through 0..1472 for IPv4, 0..1452 for
+IPv6 (the largest payloads that fit a 1500-byte MTU unfragmented: 20 or 40
+bytes of IP header, 8 of UDP), with at most WINDOW (default 32) awaiting a
+reply -- just one until the first reply, so that a single datagram waits in
+the kernel while ARP or Neighbour Discovery resolves the stack's MAC --
 and requires every reply to be byte-for-byte what was sent, in order:
 net_tap and the echo server are both FIFO and nothing is lost on a wire
 that is a kernel queue, so the first difference is a real failure (lost,
@@ -18,7 +20,7 @@ import socket
 import sys
 import time
 
-MAX_PAYLOAD = 1472
+MAX_PAYLOAD = {socket.AF_INET: 1472, socket.AF_INET6: 1452}
 REPLY_TIMEOUT = 2.0
 TOTAL_TIMEOUT = 120.0
 
@@ -40,7 +42,9 @@ def main():
     host, port, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     window = int(sys.argv[4]) if len(sys.argv) > 4 else 32
     rng = random.Random(2544)
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    max_payload = MAX_PAYLOAD[family]
+    s = socket.socket(family, socket.SOCK_DGRAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 21)
     s.connect((host, port))
     inflight = collections.deque()  # (seq, payload)
@@ -53,7 +57,7 @@ def main():
         # oldest when it overflows, which would look like a loss here.
         limit = window if got > 0 else 1
         while sent < count and len(inflight) < limit:
-            payload = rng.randbytes(sent % (MAX_PAYLOAD + 1))
+            payload = rng.randbytes(sent % (max_payload + 1))
             s.send(payload)
             inflight.append((sent, payload))
             sent += 1
@@ -81,7 +85,7 @@ def main():
         total += len(payload)
     secs = time.monotonic() - start
     print(f"ok: {host}:{port}: {count} datagrams of 0 to "
-          f"{min(count - 1, MAX_PAYLOAD)} bytes ({total} in all, window "
+          f"{min(count - 1, max_payload)} bytes ({total} in all, window "
           f"{window}) came back byte-exact and in order in {secs:.2f} s")
 
 

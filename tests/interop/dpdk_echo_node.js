@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: BSD-3-Clause
-// Node's dgram (udp4) as the client of dpgram-echo on the DPDK backend.
+// Node's dgram (udp4, or udp6 for an IPv6 HOST) as the client of
+// dpgram-echo on the DPDK backend.
 //
 // usage: node dpdk_echo_node.js HOST PORT COUNT [WINDOW]
 //
 // The same exchange as dpdk_echo_client.py: COUNT datagrams whose sizes
-// cycle through 0..1472, at most WINDOW (default 32) awaiting a reply (one
-// until the first reply, while ARP resolves the stack's MAC), every reply
+// cycle through 0..1472 (udp4) or 0..1452 (udp6: a 40-byte IPv6 header), at
+// most WINDOW (default 32) awaiting a reply (one until the first reply,
+// while ARP or Neighbour Discovery resolves the stack's MAC), every reply
 // byte-for-byte what was sent and in order. Bounded: 2 s per reply, 120 s
 // overall. Exits 1 with a message on the first difference or timeout.
 'use strict';
@@ -16,11 +18,12 @@ const [host, portArg, countArg, windowArg] = process.argv.slice(2);
 const port = Number(portArg);
 const count = Number(countArg);
 const windowSize = Number(windowArg || 32);
-const MAX_PAYLOAD = 1472;
+const type = host.includes(':') ? 'udp6' : 'udp4';
+const MAX_PAYLOAD = type === 'udp6' ? 1452 : 1472;
 const REPLY_TIMEOUT_MS = 2000;
 const TOTAL_TIMEOUT_MS = 120000;
 
-const sock = dgram.createSocket({ type: 'udp4', recvBufferSize: 1 << 21 });
+const sock = dgram.createSocket({ type, recvBufferSize: 1 << 21 });
 const inflight = []; // [seq, payload], oldest first
 let sent = 0;
 let got = 0;
@@ -29,7 +32,7 @@ let replyTimer = null;
 const start = process.hrtime.bigint();
 
 function fail(msg) {
-  console.error(`FAIL: node udp4 ${host}:${port}: ${msg}`);
+  console.error(`FAIL: node ${type} ${host}:${port}: ${msg}`);
   process.exit(1);
 }
 
@@ -75,7 +78,7 @@ sock.on('message', (msg) => {
   if (got === count) {
     clearTimeout(replyTimer);
     const secs = Number(process.hrtime.bigint() - start) / 1e9;
-    console.log(`ok: node udp4 ${host}:${port}: ${count} datagrams of 0 to ` +
+    console.log(`ok: node ${type} ${host}:${port}: ${count} datagrams of 0 to ` +
                 `${Math.min(count - 1, MAX_PAYLOAD)} bytes (${bytes} in all, ` +
                 `window ${windowSize}) came back byte-exact and in order in ` +
                 `${secs.toFixed(2)} s`);

@@ -6,6 +6,7 @@
 # the Linux kernel of that namespace as the peer on the other side of dpg0.
 #
 #   ns 198.18.0.1/24 (kernel) --dpg0-- net_tap0 198.18.0.2/24 (dpgram)
+#      fd00:dc::1/64 (ipv6 tests)          fd00:dc::2/64, fe80::EUI-64
 #
 # Nothing touches the host's own network: the tap interface is created by
 # the DPDK process inside the namespace and dies with it.
@@ -24,11 +25,23 @@
 # ECHO_OUT/ECHO_ERR (its stdout/stderr), ECHO_PORT, DPG_ADDR, KERNEL_ADDR,
 # DPG_IFACE. DPG_NET_TAP_INI overrides the drivers-cfg file (default: the
 # source tree's drivers-cfg/net_tap.ini).
+#
+# IPv6 is opt-in (`dpdk_setup NAME ipv6`): the kernel side of dpg0 then also
+# gets fd00:dc::1/64 (and its link-local address), and the stack answers at
+# DPG_ADDR6 (fd00:dc::2) and at its own link-local address (dpdk_stack_mac6,
+# dpdk_ll6). The kernel's own multicast chatter on dpg0 (MLD reports) is
+# counted from its per-interface SNMP counters, so that the stack's drop
+# counters can still be checked exactly (dpdk_expect_no_drops,
+# dpdk_expect_drops). The kernel side of dpg0 gets a MAC address of its own
+# (_dpdk_kernel_mac).
 
 # shellcheck disable=SC2034 # globals for the tests that source this file
 DPG_ADDR=198.18.0.2      # the stack's address (drivers-cfg/net_tap.ini)
 KERNEL_ADDR=198.18.0.1   # the kernel side of dpg0: the stack's gateway
 KERNEL_PREFIX=24
+DPG_ADDR6=fd00:dc::2     # the stack's IPv6 address (drivers-cfg/net_tap.ini)
+KERNEL_ADDR6=fd00:dc::1  # the kernel side of dpg0 (IPv6 tests only)
+KERNEL_PREFIX6=64
 DPG_IFACE=dpg0
 ECHO_PORT=7007
 START_TIMEOUT=30         # s: EAL init, tap creation, link wait
@@ -40,6 +53,8 @@ DPG_NET_TAP_INI=${DPG_NET_TAP_INI:-$_DPDK_LIB_DIR/../../drivers-cfg/net_tap.ini}
 TMP=
 NS=
 ECHO_PID=
+DPG_IPV6=0               # 1: dpdk_setup NAME ipv6
+NOISE6=0                 # the kernel's own MLD/RS frames on dpg0 (dpdk_stop_echo)
 _file_prefix=
 _pids=()
 
@@ -103,15 +118,25 @@ _dpdk_cleanup() {
 	return 0
 }
 
-# dpdk_setup NAME: scratch directory, a fresh namespace dpg-NAME-PID with
-# loopback up and IPv6 off, and the teardown trap.
+# dpdk_setup NAME [ipv6]: scratch directory, a fresh namespace dpg-NAME-PID
+# with loopback up and IPv6 off, and the teardown trap.
 #
 # IPv6 is off so that the kernel sends nothing on its own on dpg0 (router
 # solicitations, MLD reports, DAD): the stack's drop counters then count
-# exactly what a test sent, and the IPv6 data path (not built yet on the
-# DPDK backend) stays out of tests that are about IPv4.
+# exactly what a test sent, and IPv6 stays out of tests that are about IPv4.
+#
+# With `ipv6`, IPv6 stays off on dpg0 until dpdk_start_echo has seen the
+# stack listening (the interface is born with it off), and the defaults dpg0
+# inherits keep the kernel as quiet as IPv6 allows: no DAD (the addresses
+# are ours and nodad), no router solicitations, no router advertisements
+# accepted, and MLD's unsolicited reports (which cannot be turned off: RFC
+# 3810 §6.1) sent 50 ms apart instead of up to 1 s, so that they are over
+# within a fraction of a second of the addresses appearing.
 dpdk_setup() {
 	local name=$1
+	if [[ ${2:-} == ipv6 ]]; then
+		DPG_IPV6=1
+	fi
 	TMP=$(mktemp -d "/tmp/dpgram-$name.XXXXXX")
 	_file_prefix="dpg-$name-$$"
 	trap _dpdk_cleanup EXIT
@@ -121,7 +146,18 @@ dpdk_setup() {
 	ns ip link set lo up
 	ns sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 ||
 		fail "cannot turn IPv6 off in $NS"
-	echo "namespace: $NS"
+	if ((DPG_IPV6)); then
+		# lo keeps IPv6 off: nothing here needs ::1.
+		ns sysctl -qw net.ipv6.conf.all.accept_dad=0 \
+			net.ipv6.conf.default.accept_dad=0 \
+			net.ipv6.conf.default.router_solicitations=0 \
+			net.ipv6.conf.default.accept_ra=0 \
+			net.ipv6.conf.default.mldv2_unsolicited_report_interval=50 ||
+			fail "cannot set the IPv6 defaults of $NS"
+		echo "namespace: $NS (IPv6 on $DPG_IFACE)"
+	else
+		echo "namespace: $NS"
+	fi
 }
 
 # _dpdk_config: a copy of the net_tap config whose [eal] args get a
@@ -184,9 +220,91 @@ $(cat "$ECHO_OUT" "$ECHO_ERR")"
 $(cat "$ECHO_OUT" "$ECHO_ERR")"
 	echo "started: $line"
 	_dpdk_wait_iface
+	if ((DPG_IPV6)); then
+		_dpdk_kernel_mac
+	fi
 	ns ip addr add "$KERNEL_ADDR/$KERNEL_PREFIX" dev "$DPG_IFACE"
 	ns ip link set "$DPG_IFACE" up
+	if ((DPG_IPV6)); then
+		_dpdk_start_ipv6
+	fi
 	echo "kernel side: $(ns ip -br addr show dev "$DPG_IFACE")"
+}
+
+# _dpdk_kernel_mac: a MAC address of its own for the kernel side of dpg0.
+# net_tap gives the kernel interface the port's own MAC, which IPv4 does not
+# mind, but IPv6 does: the kernel's link-local address would be the stack's
+# (the same EUI-64), and a Neighbour Solicitation for the stack's address
+# from the stack's own MAC is, to the stack, its own looped back (RFC 4862
+# §5.4.3). The port keeps its MAC; dpg0 gets it with the last bit flipped,
+# before it has any address (so that nothing learnt the old one).
+_dpdk_kernel_mac() {
+	local mac kmac
+	mac=$(ns cat "/sys/class/net/$DPG_IFACE/address")
+	kmac=${mac%:*}:$(printf '%02x' $((0x${mac##*:} ^ 0x01)))
+	ns ip link set dev "$DPG_IFACE" address "$kmac" ||
+		fail "cannot give $DPG_IFACE the MAC address $kmac"
+	echo "kernel side MAC $kmac (net_tap gave $DPG_IFACE the port's own, $mac)"
+}
+
+# _dpdk_start_ipv6: IPv6 on the kernel side of dpg0, now that the stack
+# reads every frame: link-local address, fd00:dc::1/64 without DAD. Waits
+# until both addresses are there and the kernel's MLD reports for their
+# solicited-node groups are over.
+_dpdk_start_ipv6() {
+	local i conf="net.ipv6.conf.$DPG_IFACE"
+	ns sysctl -qw "$conf.accept_dad=0" "$conf.router_solicitations=0" "$conf.accept_ra=0" \
+		"$conf.mldv2_unsolicited_report_interval=50" "$conf.disable_ipv6=0" ||
+		fail "cannot turn IPv6 on on $DPG_IFACE"
+	ns ip -6 addr add "$KERNEL_ADDR6/$KERNEL_PREFIX6" dev "$DPG_IFACE" nodad ||
+		fail "cannot give $DPG_IFACE $KERNEL_ADDR6/$KERNEL_PREFIX6"
+	for ((i = 0; i < 50; i++)); do
+		ns ip -6 addr show dev "$DPG_IFACE" scope link | grep -q 'inet6 fe80::' && break
+		sleep 0.1
+	done
+	ns ip -6 addr show dev "$DPG_IFACE" scope link | grep -q 'inet6 fe80::' ||
+		fail "the kernel gave $DPG_IFACE no link-local address: $(ns ip -6 addr show dev "$DPG_IFACE")"
+	# Two reports per group (robustness 2), 50 ms apart at most.
+	sleep 0.5
+}
+
+# dpdk_kernel_noise6: how many frames the kernel's IPv6 sent on dpg0 on its
+# own, which no test asked for and the stack may drop: MLD reports (v2 and
+# v1) and dones, and router solicitations (off, counted anyway). From the
+# kernel's per-interface counters (/proc/net/dev_snmp6), which only count
+# the kernel's own IPv6 output: frames sent through packet sockets (scapy)
+# are not in them.
+dpdk_kernel_noise6() {
+	# shellcheck disable=SC2016 # awk's own $1, $2
+	ns awk '$1 ~ /^Icmp6Out(MLDv2Reports|GroupMembResponses|GroupMembReductions|RouterSolicits)$/ { n += $2 }
+		END { print n + 0 }' "/proc/net/dev_snmp6/$DPG_IFACE" ||
+		fail "cannot read the kernel's IPv6 counters of $DPG_IFACE"
+}
+
+# dpdk_stack_mac6: the stack's MAC, as the kernel learnt it through Neighbour
+# Discovery (one ping to DPG_ADDR6 first; nothing is ever made permanent).
+dpdk_stack_mac6() {
+	local mac
+	ns timeout 10 ping -6 -n -q -c 1 -W 2 "$DPG_ADDR6" >/dev/null ||
+		fail "no ping reply from $DPG_ADDR6 (to learn the stack's MAC)"
+	mac=$(ns ip -6 neigh show "$DPG_ADDR6" dev "$DPG_IFACE" |
+		sed -n 's/.* lladdr \([0-9a-f:]*\).*/\1/p')
+	[[ -n $mac ]] || fail "the kernel has no MAC address for $DPG_ADDR6: $(ns ip -6 neigh show dev "$DPG_IFACE")"
+	echo "$mac"
+}
+
+# dpdk_ll6 MAC: the link-local address the stack forms from MAC (modified
+# EUI-64, RFC 4291 §2.5.1 and appendix A), in RFC 5952's canonical text.
+dpdk_ll6() {
+	local a b c d e f g1
+	IFS=: read -r a b c d e f <<<"$1"
+	g1=$(((0x$a ^ 0x02) << 8 | 0x$b))
+	if ((g1 == 0)); then
+		printf 'fe80::%x:%x:%x\n' $((0x$c << 8 | 0xff)) $((0xfe << 8 | 0x$d)) $((0x$e << 8 | 0x$f))
+	else
+		printf 'fe80::%x:%x:%x:%x\n' "$g1" $((0x$c << 8 | 0xff)) $((0xfe << 8 | 0x$d)) \
+			$((0x$e << 8 | 0x$f))
+	fi
 }
 
 # dpdk_echo_alive: fail if dpgram-echo has died.
@@ -203,6 +321,11 @@ $(cat "$ECHO_OUT" "$ECHO_ERR")"
 dpdk_stop_echo() {
 	local sig=${1:-TERM} rc=0 i
 	dpdk_echo_alive
+	if ((DPG_IPV6)); then
+		# dpg0 and its counters vanish with the stack.
+		NOISE6=$(dpdk_kernel_noise6)
+		echo "the kernel's own IPv6 multicast on $DPG_IFACE (MLD reports): $NOISE6 frames"
+	fi
 	kill "-$sig" "$ECHO_PID"
 	for ((i = 0; i < STOP_TIMEOUT * 10; i++)); do
 		kill -0 "$ECHO_PID" 2>/dev/null || break
@@ -239,6 +362,22 @@ dpdk_drop() {
 	echo "${v:-0}"
 }
 
+# dpdk_stat WORDS: the number after WORDS ("nd adverts") on dpgram-echo's
+# "stack:" lines, or nothing when it prints no such counter.
+dpdk_stat() {
+	sed -n "/^stack: /s/.*\b$1 \([0-9][0-9]*\).*/\1/p" "$ECHO_OUT" | head -n1
+}
+
+# dpdk_expect_no_dad_conflict: no own IPv6 address found duplicate (when
+# dpgram-echo prints the counter).
+dpdk_expect_no_dad_conflict() {
+	local n
+	n=$(dpdk_stat 'dad conflicts')
+	[[ -z $n || $n -eq 0 ]] || fail "dad conflicts $n: the stack found an own address duplicate"
+	[[ -n $n ]] && echo "ok: dad conflicts 0"
+	return 0
+}
+
 # dpdk_drops: "NAME N" for every non-zero drop counter.
 dpdk_drops() {
 	sed -n 's/^stack drop \([a-z0-9_]*\): \([0-9][0-9]*\) .*/\1 \2/p' "$ECHO_OUT"
@@ -252,10 +391,64 @@ dpdk_expect_totals() {
 	echo "ok: $got"
 }
 
-# dpdk_expect_no_drops: no drop counter moved at all.
+# dpdk_expect_no_drops: no drop counter moved at all (in IPv6 tests: none
+# but the kernel's own multicast, see dpdk_expect_drops).
 dpdk_expect_no_drops() {
 	local d
+	if ((DPG_IPV6)); then
+		dpdk_expect_drops /dev/null
+		return
+	fi
 	d=$(dpdk_drops)
 	[[ -z $d ]] || fail "unexpected drops: $(echo "$d" | tr '\n' ' ')"
 	echo "ok: no drops"
+}
+
+# The counters under which a stack may drop the kernel's MLD reports and
+# router solicitations (multicast it has not joined, or ICMPv6 types a host
+# does not handle).
+NOISE6_COUNTERS="eth_not_for_us ip6_not_for_us icmp_unhandled"
+
+# dpdk_expect_drops FILE: after dpdk_stop_echo, the drop counters are
+# exactly FILE's ("NAME COUNT" per line), plus in IPv6 tests the kernel's
+# own NOISE6 frames: each of them dropped once under one of
+# NOISE6_COUNTERS, so that those counters may exceed FILE's counts by
+# NOISE6 in all, and no other counter may.
+dpdk_expect_drops() {
+	local file=$1 name want got mark problems=0 excess=0
+	printf '%-20s %8s %8s\n' counter expected got
+	while read -r name want; do
+		[[ -n $name ]] || continue
+		got=$(dpdk_drop "$name")
+		mark=
+		if [[ " $NOISE6_COUNTERS " == *" $name "* ]] && ((DPG_IPV6 && got > want)); then
+			excess=$((excess + got - want))
+			mark="  (+$((got - want)) the kernel's multicast)"
+		elif [[ $got -ne $want ]]; then
+			mark="  <-- MISMATCH"
+			problems=$((problems + 1))
+		fi
+		printf '%-20s %8s %8s%s\n' "$name" "$want" "$got" "$mark"
+	done <"$file"
+	while read -r name got; do
+		grep -q "^$name " "$file" && continue
+		if [[ " $NOISE6_COUNTERS " == *" $name "* ]] && ((DPG_IPV6)); then
+			excess=$((excess + got))
+			printf '%-20s %8s %8s  (the kernel'"'"'s multicast)\n' "$name" 0 "$got"
+		else
+			printf '%-20s %8s %8s  <-- UNEXPECTED\n' "$name" 0 "$got"
+			problems=$((problems + 1))
+		fi
+	done < <(dpdk_drops)
+	if ((excess != NOISE6)); then
+		echo "the kernel sent $NOISE6 MLD report(s) or solicitation(s) of its own on $DPG_IFACE;" \
+			"$excess drop(s) beyond the expected ones under $NOISE6_COUNTERS"
+		problems=$((problems + 1))
+	fi
+	[[ $problems -eq 0 ]] || fail "$problems drop counter(s) differ from what should have moved"
+	if ((NOISE6 > 0)); then
+		echo "ok: every drop counted under its reason; the kernel's $NOISE6 own multicast frame(s) dropped once each"
+	else
+		echo "ok: every drop counted under its reason, nothing else dropped"
+	fi
 }

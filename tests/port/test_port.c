@@ -28,6 +28,7 @@
 #include <rte_mbuf.h>
 #include <rte_udp.h>
 
+#include "port/env.h"
 #include "port/port.h"
 
 #define EXIT_SKIP 77
@@ -463,6 +464,100 @@ static void test_tap(void **state)
 	assert_true(sh_has("ip link show dev " TAP_IF, ",UP"));
 }
 
+static struct rte_ether_addr mc_n(unsigned i)
+{
+	return (struct rte_ether_addr){ { 0x33, 0x33, 0xff, 0, (uint8_t)(i >> 8), (uint8_t)i } };
+}
+
+/* One stack's multicast list: counted, bounded, checked, and emptied by
+ * port_close. On the ring pair (no list in net_ring) the device goes
+ * allmulticast while the list is not empty. */
+static void test_mc(void **state)
+{
+	const struct rte_ether_addr g = { { 0x33, 0x33, 0, 0, 0, 1 } };
+	const struct rte_ether_addr uc = { { 0x02, 0, 0, 0, 0, 1 } };
+	const struct rte_ether_addr bc = { { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
+	struct port a = { 0 };
+	struct env_port *ep;
+	struct rte_ether_addr mac;
+
+	(void)state;
+	assert_int_equal(port_mc_add(&a, &g), -EINVAL);   /* not open */
+	assert_int_equal(port_open(&a, ring_a, pool_a), 0);
+	ep = env_find(ring_a->device);
+	assert_non_null(ep);
+	assert_false(a.mc_filter);
+	assert_int_equal(port_mc_add(&a, &uc), -EINVAL);
+	assert_int_equal(port_mc_add(&a, &bc), -EINVAL);
+	assert_int_equal(port_mc_del(&a, &g), -ENOENT);
+	assert_false(port_mc_has(&a, &g));
+
+	assert_int_equal(port_mc_add(&a, &g), 0);
+	assert_int_equal(port_mc_add(&a, &g), 0);
+	assert_true(port_mc_has(&a, &g));
+	assert_int_equal(ep->nmc, 1);
+	assert_int_equal(ep->mc[0].refs, 1);   /* one stack, however often */
+	assert_true(ep->mc_allmulti);
+	assert_int_equal(port_mc_del(&a, &g), 0);
+	assert_true(port_mc_has(&a, &g));      /* added twice */
+	assert_int_equal(port_mc_del(&a, &g), 0);
+	assert_false(port_mc_has(&a, &g));
+	assert_int_equal(port_mc_del(&a, &g), -ENOENT);
+	assert_int_equal(ep->nmc, 0);
+	assert_false(ep->mc_allmulti);
+
+	for (unsigned i = 0; i < PORT_MC_MAX; i++) {
+		mac = mc_n(i);
+		assert_int_equal(port_mc_add(&a, &mac), 0);
+	}
+	mac = mc_n(PORT_MC_MAX);
+	assert_int_equal(port_mc_add(&a, &mac), -ENOSPC);
+	assert_false(port_mc_has(&a, &mac));
+	mac = mc_n(PORT_MC_MAX - 1);
+	assert_true(port_mc_has(&a, &mac));
+	assert_int_equal(ep->nmc, PORT_MC_MAX);
+	port_close(&a);
+	assert_int_equal(a.nmc, 0);
+	assert_int_equal(ep->nmc, 0);
+	assert_false(ep->mc_allmulti);
+	assert_full(pool_a);
+}
+
+/* Two stacks on one net_tap port (a PMD with a list): the device's list
+ * is the union of theirs, each MAC there once, until the last stack
+ * deletes it or closes; reopening a queue restarts the port, which keeps
+ * the list. */
+static void test_mc_shared(void **state)
+{
+	const struct rte_ether_addr g1 = { { 0x33, 0x33, 0, 0, 0, 1 } };
+	const struct rte_ether_addr g2 = { { 0x01, 0x00, 0x5e, 0, 0, 0xfb } };
+	struct port t0 = { 0 }, t1 = { 0 };
+	struct env_port *ep = env_find(tap_cfg->device);
+
+	(void)state;
+	assert_non_null(ep);
+	assert_int_equal(port_open(&t0, tap_cfg, pool_a), 0);
+	assert_true(t0.mc_filter);
+	assert_int_equal(port_mc_add(&t0, &g1), 0);
+	assert_int_equal(port_open(&t1, tap_cfg, pool_b), 0);
+	assert_int_equal(port_mc_add(&t1, &g1), 0);
+	assert_int_equal(port_mc_add(&t1, &g2), 0);
+	assert_int_equal(ep->nmc, 2);
+	assert_false(ep->mc_allmulti);
+	assert_false(port_mc_has(&t0, &g2));   /* each stack its own */
+	assert_true(port_mc_has(&t1, &g2));
+
+	assert_int_equal(port_mc_del(&t0, &g1), 0);
+	assert_int_equal(ep->nmc, 2);          /* t1 still has g1 */
+	assert_false(port_mc_has(&t0, &g1));
+	assert_true(port_mc_has(&t1, &g1));
+	port_close(&t1);                       /* with g1 and g2 left in */
+	assert_int_equal(ep->nmc, 0);
+	port_close(&t0);
+	assert_full(pool_a);
+	assert_full(pool_b);
+}
+
 /* Stacks come and go, the ports stay: two rounds of open, use, close. */
 static void test_cycles(void **state)
 {
@@ -517,6 +612,8 @@ int main(void)
 		cmocka_unit_test(test_queue_busy),
 		cmocka_unit_test(test_open_refused),
 		cmocka_unit_test(test_tap),
+		cmocka_unit_test(test_mc),
+		cmocka_unit_test(test_mc_shared),
 		cmocka_unit_test(test_cycles),
 		cmocka_unit_test(test_shutdown),
 	};
