@@ -5,11 +5,13 @@
 # build dpgram in ./build, and run dpgram's main job: its own UDP/IP stack on
 # the DPDK backend. dpgram-echo --backend dpdk attaches to a net_tap port
 # (drivers-cfg/net_tap.ini: no NIC, no hugepages), which creates the kernel
-# interface dpg0; the stack owns 198.18.0.2 on it. All of it happens inside a
+# interface dpg0; the stack owns 198.18.0.2 and fd00:dc::2 on it, and one
+# dual-stack socket on [::]:7007 serves both. All of it happens inside a
 # network namespace this script creates (and deletes at the end), where the
-# kernel takes 198.18.0.1 on dpg0 and plays the peer: it pings the stack and
-# sends it 5 datagrams from an ordinary kernel UDP socket (dpgram-client
-# --backend kernel). Then the server stops and prints the stack's counters.
+# kernel takes 198.18.0.1 and fd00:dc::1 on dpg0 and plays the peer: it pings
+# the stack over IPv4 and IPv6 (ARP and Neighbour Discovery first) and sends it
+# datagrams from ordinary kernel UDP sockets (dpgram-client --backend kernel).
+# Then the server stops and prints the stack's counters.
 #
 # usage: sudo bash scripts/quickstart.sh      (works from any directory)
 set -euo pipefail
@@ -20,8 +22,10 @@ source scripts/deps.sh
 
 NS=dpgram-quickstart   # the network namespace of the demo
 IFACE=dpg0             # created by net_tap (drivers-cfg/net_tap.ini)
-STACK_ADDR=198.18.0.2  # the stack's address on it
+STACK_ADDR=198.18.0.2  # the stack's addresses on it
+STACK_ADDR6=fd00:dc::2
 KERNEL_ADDR=198.18.0.1 # the kernel side (the stack's gateway)
+KERNEL_ADDR6=fd00:dc::1
 PORT=7007
 
 say "installing the build dependencies (if missing)"
@@ -57,14 +61,15 @@ if ip netns list | grep -qw "^$NS"; then
 fi
 run ip netns add "$NS"
 ip netns exec "$NS" ip link set lo up
-# Without IPv6 the kernel stays quiet on dpg0 (no router solicitations or
-# MLD reports), so the stack's counters below show only the demo's traffic.
-ip netns exec "$NS" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-	net.ipv6.conf.default.disable_ipv6=1
+# IPv6 on dpg0 without DAD (the kernel's address is usable at once) and
+# without router solicitations (nobody routes here). The kernel's MLD reports
+# cannot be turned off: the stack counts them as eth_not_for_us drops.
+ip netns exec "$NS" sysctl -qw net.ipv6.conf.default.accept_dad=0 \
+	net.ipv6.conf.default.router_solicitations=0 net.ipv6.conf.default.accept_ra=0
 
-say "starting dpgram-echo on the DPDK backend (net_tap: $IFACE, $STACK_ADDR)"
-echo "+ ip netns exec $NS build/apps/dpgram-echo --backend dpdk --port $PORT"
-ip netns exec "$NS" build/apps/dpgram-echo --backend dpdk --port "$PORT" >"$log" 2>"$err" &
+say "starting dpgram-echo on the DPDK backend (net_tap: $IFACE, $STACK_ADDR and $STACK_ADDR6)"
+echo "+ ip netns exec $NS build/apps/dpgram-echo --backend dpdk --bind :: --port $PORT"
+ip netns exec "$NS" build/apps/dpgram-echo --backend dpdk --bind :: --port "$PORT" >"$log" 2>"$err" &
 echo_pid=$!
 line=
 for ((i = 0; i < 300; i++)); do
@@ -82,18 +87,22 @@ echo "$line"
 # stays out of the way.
 grep '^dpgram' "$err" || true
 
-say "giving the kernel side of $IFACE the address $KERNEL_ADDR"
+say "giving the kernel side of $IFACE the addresses $KERNEL_ADDR and $KERNEL_ADDR6"
 run ip netns exec "$NS" ip addr add "$KERNEL_ADDR/24" dev "$IFACE"
+run ip netns exec "$NS" ip -6 addr add "$KERNEL_ADDR6/64" dev "$IFACE" nodad
 run ip netns exec "$NS" ip link set "$IFACE" up
 
-say "the kernel pings the stack (ARP, then ICMP echo)"
+say "the kernel pings the stack (ARP, then ICMP echo; Neighbour Discovery, then ICMPv6 echo)"
 ping_rc=0
 run ip netns exec "$NS" ping -c 3 -W 2 "$STACK_ADDR" || ping_rc=$?
+run ip netns exec "$NS" ping -6 -c 3 -W 2 "$STACK_ADDR6" || ping_rc=$?
 
-say "sending 5 datagrams from a kernel UDP socket (dpgram-client on the kernel backend)"
+say "sending datagrams from kernel UDP sockets (dpgram-client on the kernel backend)"
 client_rc=0
 run ip netns exec "$NS" build/apps/dpgram-client --backend kernel \
 	--to "$STACK_ADDR:$PORT" --count 5 || client_rc=$?
+run ip netns exec "$NS" build/apps/dpgram-client --backend kernel \
+	--to "[$STACK_ADDR6]:$PORT" --count 5 || client_rc=$?
 
 say "stopping dpgram-echo (SIGINT); its totals and the stack's counters:"
 kill -INT "$echo_pid"

@@ -175,7 +175,7 @@ int dpg_poll(struct dpg_stack *st, int timeout_ms);
 	X(ip6_too_short, "truncated IPv6 header or extension header")         \
 	X(ip6_bad_version, "IP version is not 6")                               \
 	X(ip6_bad_length, "IPv6 payload length does not fit the frame")         \
-	X(ip6_bad_source, "IPv6 source is multicast")                          \
+	X(ip6_bad_source, "IPv6 source multicast, v4-mapped, or :: (but for ND)") \
 	X(ip6_bad_option, "IPv6 option whose type says discard")                \
 	X(ip6_routing_header, "IPv6 routing header with segments left (RH0 included)") \
 	X(ip6_fragment, "IPv6 fragment (reassembly not built yet)")             \
@@ -184,6 +184,7 @@ int dpg_poll(struct dpg_stack *st, int timeout_ms);
 	X(ip6_tentative, "IPv6 destination is an address found duplicate by DAD") \
 	X(nd_malformed, "Neighbour Discovery message fails RFC 4861 validation") \
 	X(nd_not_for_us, "Neighbour Discovery for another host's address")      \
+	X(nd_looped, "our own DAD probe or advertisement, looped back by the link") \
 	X(nd_hold_full, "datagram dropped: IPv6 neighbour's hold queue full")   \
 	X(nd_unresolved, "datagram dropped: IPv6 neighbour never answered")     \
 	X(nd_cache_full, "neighbour cache full (IPv6)")                         \

@@ -1,33 +1,20 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  *
- * IPv6 Neighbour Discovery (RFC 4861) and the ports' own addresses.
+ * IPv6 Neighbour Discovery (RFC 4861) messages.
  *
  * Resolution: Neighbour Solicitations out for the cache (neigh.c), NS
  * answered with Advertisements, and the link-layer addresses NS and NA
  * carry learnt (§7.2.3, §7.2.5). Router Advertisements are not processed:
- * a port's gateway6 and prefix come from its config.
- *
- * Addresses: a link-local one from the port's MAC and the configured one,
- * each checked by Duplicate Address Detection (RFC 4862 §5.4). They are
- * optimistic (RFC 4429) while DAD runs, not tentative: a DPDK program
- * expects its addresses to work once dpg_stack_open returns, and tentative
- * ones would wait dad_transmits x retrans_ms first. A conflict makes one
- * DUPLICATE, never used again by this stack.
+ * a port's gateway6 and prefix come from its config. The ports' own
+ * addresses and their Duplicate Address Detection live in addr6.c; the NS
+ * and NA that defend them or reveal a conflict are handled here.
  */
-#include <arpa/inet.h>
 #include <string.h>
 
-#include <rte_log.h>
-
-#include "core/clock.h"
 #include "net/neigh.h"
 #include "net/wire.h"
 
-RTE_LOG_REGISTER(nd_logtype, dpgram.nd, NOTICE);
-#define ND_LOG(level, fmt, ...) \
-	rte_log(RTE_LOG_ ## level, nd_logtype, "dpgram: " fmt "\n", ## __VA_ARGS__)
-
-static const struct rte_ether_addr all_nodes_mac = { { 0x33, 0x33, 0, 0, 0, 1 } };
+const struct rte_ether_addr nd_all_nodes_mac = { { 0x33, 0x33, 0, 0, 0, 1 } };
 static const struct in6_addr all_nodes = { { { 0xff, 0x02, [15] = 1 } } };
 
 /* An NS or NA that passed validation: what the handlers need of it. */
@@ -40,43 +27,6 @@ struct nd_in {
 };
 
 /* ---- addresses ---- */
-
-/* RFC 2464 §7: 33:33 and the low 32 bits of a multicast address. */
-static struct rte_ether_addr mc_mac(const struct in6_addr *a)
-{
-	struct rte_ether_addr mac = { { 0x33, 0x33 } };
-
-	memcpy(&mac.addr_bytes[2], &a->s6_addr[12], 4);
-	return mac;
-}
-
-/* RFC 4291 §2.7.1: ff02::1:ff00:0/104 and the low 24 bits of a. */
-static const uint8_t sol_prefix[13] = { 0xff, 0x02, [11] = 0x01, [12] = 0xff };
-
-static struct in6_addr solicited_node(const struct in6_addr *a)
-{
-	struct in6_addr s;
-
-	memcpy(s.s6_addr, sol_prefix, sizeof(sol_prefix));
-	memcpy(&s.s6_addr[13], &a->s6_addr[13], 3);
-	return s;
-}
-
-/* RFC 4291 §2.5.1 / RFC 2464 §5: fe80::/64 and the modified EUI-64 of the
- * MAC (the universal/local bit flipped). */
-static struct in6_addr link_local(const struct rte_ether_addr *mac)
-{
-	const uint8_t *b = mac->addr_bytes;
-	struct in6_addr a = { { { 0xfe, 0x80 } } };
-
-	a.s6_addr[8] = b[0] ^ 0x02;
-	a.s6_addr[9] = b[1];
-	a.s6_addr[10] = b[2];
-	a.s6_addr[11] = 0xff;
-	a.s6_addr[12] = 0xfe;
-	memcpy(&a.s6_addr[13], &b[3], 3);
-	return a;
-}
 
 /* Port pi's own address a (whatever its state), or NULL. */
 static struct addr6 *own_addr(struct dstack *ds, unsigned pi, const struct in6_addr *a)
@@ -93,9 +43,9 @@ static struct addr6 *own_addr(struct dstack *ds, unsigned pi, const struct in6_a
 
 /* An NS or NA from port pi, with our link-layer address in option `opt`
  * (0: none). 0 or a negative errno (icmp6_send). */
-static int nd_send(struct dstack *ds, unsigned pi, const struct in6_addr *src,
-		   const struct in6_addr *dst, const struct rte_ether_addr *dmac, uint8_t type,
-		   rte_be32_t flags, const struct in6_addr *target, uint8_t opt)
+int nd_send(struct dstack *ds, unsigned pi, const struct in6_addr *src,
+	    const struct in6_addr *dst, const struct rte_ether_addr *dmac, uint8_t type,
+	    rte_be32_t flags, const struct in6_addr *target, uint8_t opt)
 {
 	struct {
 		struct nd_msg h;
@@ -164,113 +114,12 @@ void nd_solicit(struct dstack *ds, const struct neigh *n)
 {
 	const struct addr6 *src = ns_source(ds, n);
 	bool mcast = n->state == NEIGH_INCOMPLETE;
-	struct in6_addr dst = mcast ? solicited_node(&n->ip) : n->ip;
-	struct rte_ether_addr dmac = mcast ? mc_mac(&dst) : n->mac;
+	struct in6_addr dst = mcast ? nd_solicited_node(&n->ip) : n->ip;
+	struct rte_ether_addr dmac = mcast ? nd_mc_mac(&dst) : n->mac;
 
 	if (src != NULL && nd_send(ds, n->port, &src->a, &dst, &dmac, ND_NS, 0, &n->ip,
 				   ND_OPT_SLLA) == 0)
 		ds->st.stats.nd_solicits++;
-}
-
-/* ---- Duplicate Address Detection (RFC 4862 §5.4) ---- */
-
-/* RFC 4862 §5.4.2: from ::, to the address's solicited-node group, no
- * source link-layer address. */
-static void dad_probe(struct dstack *ds, unsigned pi, const struct addr6 *a)
-{
-	struct in6_addr dst = solicited_node(&a->a);
-	struct rte_ether_addr dmac = mc_mac(&dst);
-
-	if (nd_send(ds, pi, &in6addr_any, &dst, &dmac, ND_NS, 0, &a->a, 0) == 0)
-		ds->st.stats.nd_solicits++;
-}
-
-void nd_dad_timers(struct dstack *ds, uint64_t now)
-{
-	for (unsigned pi = 0; pi < ds->nports; pi++) {
-		for (unsigned i = 0; i < RTE_DIM(ds->p6[pi].addr); i++) {
-			struct addr6 *a = &ds->p6[pi].addr[i];
-
-			if (a->state != ADDR6_OPTIMISTIC || now < a->dad_next_ms)
-				continue;
-			/* the last probe's retrans_ms passed unanswered */
-			if (a->dad_left == 0) {
-				a->state = ADDR6_PREFERRED;
-				continue;
-			}
-			dad_probe(ds, pi, a);
-			a->dad_left--;
-			a->dad_next_ms = now + ds->cfg.neigh_retrans_ms;
-		}
-	}
-}
-
-/* RFC 4862 §5.4.3, §5.4.4: another node has a. */
-static void dad_conflict(struct dstack *ds, const struct port *p, struct addr6 *a,
-			 const char *what, const struct rte_ether_addr *from)
-{
-	char ip[INET6_ADDRSTRLEN], mac[RTE_ETHER_ADDR_FMT_SIZE];
-
-	a->state = ADDR6_DUPLICATE;
-	a->dad_left = 0;
-	ds->st.stats.dad_conflicts++;
-	inet_ntop(AF_INET6, &a->a, ip, sizeof(ip));
-	rte_ether_format_addr(mac, sizeof(mac), from);
-	ND_LOG(WARNING, "%s on %s: duplicate address detected (%s from MAC %s): "
-	       "address not used", ip, p->ifname, what, mac);
-}
-
-static void addr_start(struct dstack *ds, struct addr6 *a, const struct in6_addr *ip,
-		       uint8_t prefix)
-{
-	a->a = *ip;
-	a->prefix = prefix;
-	a->dad_left = ds->cfg.dad_transmits;
-	a->state = a->dad_left > 0 ? ADDR6_OPTIMISTIC : ADDR6_PREFERRED;
-	a->dad_next_ms = clock_now_ms();   /* first probe at the next timer tick */
-}
-
-/* The multicast MACs port pi receives for ND: all-nodes and the
- * solicited-node group of each address (join: add them, else delete). */
-static void nd_groups(struct dstack *ds, unsigned pi, bool join)
-{
-	struct port *p = &ds->ports[pi];
-	struct rte_ether_addr mac[1 + RTE_DIM(ds->p6[pi].addr)];
-	unsigned n = 0;
-	int rc;
-
-	mac[n++] = all_nodes_mac;
-	for (unsigned i = 0; i < RTE_DIM(ds->p6[pi].addr); i++) {
-		struct in6_addr s = solicited_node(&ds->p6[pi].addr[i].a);
-
-		if (ds->p6[pi].addr[i].state != ADDR6_NONE)
-			mac[n++] = mc_mac(&s);
-	}
-	for (unsigned i = 0; i < n; i++) {
-		rc = join ? port_mc_add(p, &mac[i]) : port_mc_del(p, &mac[i]);
-		if (rc < 0 && join)
-			ND_LOG(ERR, "%s: cannot receive multicast for IPv6: %s", p->ifname,
-			       strerror(-rc));
-	}
-}
-
-void nd_start(struct dstack *ds, unsigned pi)
-{
-	struct port *p = &ds->ports[pi];
-	struct port6 *p6 = &ds->p6[pi];
-	struct in6_addr ll = link_local(&p->mac);
-
-	memset(p6, 0, sizeof(*p6));
-	addr_start(ds, &p6->addr[P6_LL], &ll, 64);
-	if (p->cfg->has_ip6)
-		addr_start(ds, &p6->addr[P6_GLOBAL], &p->cfg->ip6, p->cfg->ip6_prefix);
-	nd_groups(ds, pi, true);
-}
-
-void nd_stop(struct dstack *ds, unsigned pi)
-{
-	nd_groups(ds, pi, false);
-	memset(&ds->p6[pi], 0, sizeof(ds->p6[pi]));
 }
 
 /* ---- input ---- */
@@ -304,10 +153,6 @@ static bool nd_options(const struct rte_mbuf *m, unsigned off, unsigned end, uin
 	return true;
 }
 
-static bool is_solicited_node(const struct in6_addr *a)
-{
-	return memcmp(a->s6_addr, sol_prefix, sizeof(sol_prefix)) == 0;
-}
 
 /* RFC 4861 §7.1.1 (NS) and §7.1.2 (NA), the checksum verified before
  * (icmp6.c); fills in. */
@@ -341,7 +186,7 @@ static bool nd_valid(const struct rte_mbuf *m, const struct rte_ipv6_hdr *ip, un
 	 * there is no source link-layer address option */
 	if (in->h.type == ND_NS)
 		return !IN6_IS_ADDR_UNSPECIFIED(&in->src) ||
-		       (is_solicited_node(&in->dst) && !in->has_lla);
+		       (nd_is_solicited_node(&in->dst) && !in->has_lla);
 	/* NA: - If the IP Destination Address is a multicast address the
 	 * Solicited flag is zero */
 	return !IN6_IS_ADDR_MULTICAST(&in->dst) || !(in->h.flags & ND_NA_SOLICITED);
@@ -371,9 +216,9 @@ static void ns_input(struct dstack *ds, struct port *p, const struct nd_in *in)
 	if (IN6_IS_ADDR_UNSPECIFIED(&in->src)) {
 		/* another node's DAD: a conflict while ours runs, else defend */
 		if (a->state == ADDR6_OPTIMISTIC)
-			dad_conflict(ds, p, a, "NS", &in->smac);
+			nd_dad_conflict(ds, p, a, "NS", &in->smac);
 		else
-			na_send(ds, pi, a, &all_nodes, &all_nodes_mac, ND_NA_OVERRIDE);
+			na_send(ds, pi, a, &all_nodes, &nd_all_nodes_mac, ND_NA_OVERRIDE);
 		return;
 	}
 	if (in->has_lla)
@@ -426,7 +271,7 @@ void nd_input(struct dstack *ds, struct port *p, struct rte_mbuf *m,
 	 * whatever its MAC: net_tap's kernel side has the port's. */
 	if (a != NULL && rte_is_same_ether_addr(&in.smac, &p->mac) &&
 	    (in.h.type == ND_NA || IN6_IS_ADDR_UNSPECIFIED(&in.src))) {
-		rte_pktmbuf_free(m);
+		net_drop(ds, m, DPG_DROP_nd_looped);
 		return;
 	}
 	/* NS for an address not (or no longer) ours; NA for one of ours
@@ -440,7 +285,7 @@ void nd_input(struct dstack *ds, struct port *p, struct rte_mbuf *m,
 	if (in.h.type == ND_NS) {
 		ns_input(ds, p, &in);
 	} else if (a != NULL) {
-		dad_conflict(ds, p, a, "NA", &in.smac);    /* RFC 4862 §5.4.4 */
+		nd_dad_conflict(ds, p, a, "NA", &in.smac);    /* RFC 4862 §5.4.4 */
 	} else {
 		/* §7.2.5: no entry, nothing to update */
 		n = neigh_find(ds, &in.h.target, pi, true);

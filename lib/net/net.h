@@ -120,7 +120,7 @@ struct dstack {
 	/* neighbours */
 	struct rte_hash *neigh_hash;
 	struct neigh *neigh;         /* cfg.neigh_entries, indexed by hash position */
-	struct port6 p6[PORT_MAX];   /* IPv6 addresses of each port (nd.c) */
+	struct port6 p6[PORT_MAX];   /* IPv6 addresses of each port (addr6.c) */
 	uint64_t next_timer_ms;
 	/* sockets with local datagrams to dispatch / events to fire */
 	TAILQ_HEAD(, dsock) ready;
@@ -238,7 +238,7 @@ void eth_input(struct dstack *ds, struct port *p, struct rte_mbuf *m);
 int eth_output(struct dstack *ds, struct port *p, struct rte_mbuf *m,
 	       const struct rte_ether_addr *dst, uint16_t ether_type);
 
-/* ---- neigh.c (the cache), arp.c (IPv4), nd.c (IPv6) ---- */
+/* ---- neigh.c (the cache), arp.c (IPv4), nd.c + addr6.c (IPv6) ---- */
 int neigh_init(struct dstack *ds);
 void neigh_fini(struct dstack *ds);
 void arp_input(struct dstack *ds, struct port *p, struct rte_mbuf *m);
@@ -327,34 +327,35 @@ static inline uint32_t ip6_phdr_sum(const struct rte_ipv6_hdr *ip, uint8_t proto
 	sum = __rte_raw_cksum(&l, 4, sum);
 	return __rte_raw_cksum(&p, 4, sum);
 }
+/* The folded ones'-complement sum of len bytes at offset off of m and
+ * the pseudo-header; 0 when m is shorter (never a valid sum: the
+ * pseudo-header alone is not 0). */
+static inline uint16_t ip6_l4_sum(const struct rte_mbuf *m,
+				  const struct rte_ipv6_hdr *ip, uint8_t proto,
+				  unsigned off, unsigned len)
+{
+	uint16_t raw = 0;
+
+	if (len > 0 && rte_raw_cksum_mbuf(m, off, len, &raw) != 0)
+		return 0;
+	return __rte_raw_cksum_reduce(ip6_phdr_sum(ip, proto, len) + raw);
+}
 /* The checksum to store in an upper-layer header (checksum field 0 in
  * m): len bytes at offset off of m, with the pseudo-header. */
 static inline uint16_t ip6_l4_cksum(const struct rte_mbuf *m,
 				    const struct rte_ipv6_hdr *ip, uint8_t proto,
 				    unsigned off, unsigned len)
 {
-	uint16_t raw = 0;
-	uint32_t sum;
+	uint16_t sum = (uint16_t)~ip6_l4_sum(m, ip, proto, off, len);
 
-	if (len > 0 && rte_raw_cksum_mbuf(m, off, len, &raw) != 0)
-		return 0;
-	sum = ip6_phdr_sum(ip, proto, len) + raw;
-	sum = __rte_raw_cksum_reduce(sum);
-	sum = (uint16_t)~sum;
-	return sum == 0 ? 0xffff : (uint16_t)sum;
+	return sum == 0 ? 0xffff : sum;
 }
 /* Whether the upper-layer checksum of len bytes at off verifies. */
 static inline bool ip6_l4_cksum_ok(const struct rte_mbuf *m,
 				   const struct rte_ipv6_hdr *ip, uint8_t proto,
 				   unsigned off, unsigned len)
 {
-	uint16_t raw = 0;
-	uint32_t sum;
-
-	if (len > 0 && rte_raw_cksum_mbuf(m, off, len, &raw) != 0)
-		return false;
-	sum = ip6_phdr_sum(ip, proto, len) + raw;
-	return __rte_raw_cksum_reduce(sum) == 0xffff;
+	return ip6_l4_sum(m, ip, proto, off, len) == 0xffff;
 }
 
 /* ---- icmp6.c ---- */
@@ -380,7 +381,7 @@ int icmp6_send(struct dstack *ds, unsigned pi, const struct in6_addr *src,
 void icmp4_input(struct dstack *ds, struct port *p, struct rte_mbuf *m,
 		 struct rte_ipv4_hdr *ip);
 
-/* ---- udp.c ---- */
+/* ---- udp.c (input), udp_out.c (output) ---- */
 void udp4_input(struct dstack *ds, struct port *p, struct rte_mbuf *m,
 		struct rte_ipv4_hdr *ip, uint32_t ifindex);
 /* An IPv6 UDP datagram; ip6_input set l3_len past the extension headers. */
@@ -397,6 +398,9 @@ int udp6_output(struct dstack *ds, struct dsock *s, const struct iovec *iov,
 struct rte_mbuf *udp_rx_pop(struct dstack *ds, struct dsock *s);
 /* Dispatch up to budget queued datagrams of s to its data handler. */
 unsigned udp_dispatch(struct dstack *ds, struct dsock *s, unsigned budget);
+/* Queue m on s, bounded by its receive buffer size (else dropped as
+ * rx_queue_full). Returns 1 if queued. */
+int udp_enqueue(struct dstack *ds, struct dsock *s, struct rte_mbuf *m);
 /* Copy one queued datagram of s into an rmsg; frees m. */
 void udp_copy_out(struct dstack *ds, struct dsock *s, struct rte_mbuf *m,
 		  struct dpg_rmsg *out);
@@ -410,6 +414,11 @@ void udp_table_fini(struct dstack *ds);
 int udp_table_bind(struct dstack *ds, struct dsock *s, const struct in6_addr *laddr,
 		   uint16_t lport);
 void udp_table_unbind(struct dstack *ds, struct dsock *s);
+/* udp_port.c: the port (host order) s may bind on laddr (v4: an IPv4 table
+ * address): port_h itself if no socket there conflicts, an ephemeral one
+ * for 0; -EADDRINUSE otherwise. */
+int udp_port_claim(struct dstack *ds, const struct dsock *s,
+		   const struct in6_addr *laddr, bool v4, uint16_t port_h);
 /* Connect s: its 4-tuple into the table of raddr's kind (v4-mapped raddr:
  * IPv4 table, laddr then v4-mapped too). */
 int udp_table_connect(struct dstack *ds, struct dsock *s, const struct in6_addr *laddr,

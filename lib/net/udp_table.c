@@ -8,7 +8,7 @@
  * the IPv4 table; a dual-stack socket on "::" is found for IPv4 datagrams
  * after the IPv4 wildcard. A datagram costs at most four O(1) lookups
  * however many sockets exist. by_port[] lists every socket on a port, of
- * both families, for bind conflicts (control path, Linux's rules).
+ * both families, for bind conflicts (udp_port.c: Linux's rules).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -109,99 +109,6 @@ static struct dsock *hget(struct rte_hash *h, const union udp_key *k)
 	return rte_hash_lookup_data(h, k, &v) >= 0 ? v : NULL;
 }
 
-/* ---- port conflicts: Linux's inet_rcv_saddr_equal, both families ---- */
-
-enum atype { AT_ANY, AT_MAPPED, AT_OTHER };
-
-/* A bound address as Linux's ipv6_addr_type sees it; AF_INET sockets
- * have no IPv6 address and count as mapped. */
-static enum atype atype(int family, bool v4, const struct in6_addr *a)
-{
-	if (family == AF_INET || v4)
-		return AT_MAPPED;
-	return IN6_IS_ADDR_UNSPECIFIED(a) ? AT_ANY : AT_OTHER;
-}
-
-/* The IPv4 receive address Linux gives a socket: its own, 0 for ::, and
- * 127.0.0.6 (LOOPBACK4_IPV6) for an AF_INET6 socket on an IPv6 address. */
-static uint32_t rcv4(int family, bool v4, const struct in6_addr *a)
-{
-	if (family == AF_INET || v4)
-		return in6_v4(a);
-	return IN6_IS_ADDR_UNSPECIFIED(a) ? 0 : RTE_BE32(0x7f000006);
-}
-
-struct bind_req {
-	int family;
-	bool v4, v6only;
-	const struct in6_addr *addr;
-};
-
-static bool v4_equal(uint32_t a, uint32_t b, bool b_v6only)
-{
-	return !b_v6only && (a == b || a == 0 || b == 0);
-}
-
-static bool addr_overlap(const struct bind_req *r, const struct dsock *x)
-{
-	int xf = x->s.family;
-	bool xv6only = x->s.opts.ipv6_only;
-	enum atype t1, t2;
-	uint32_t a4 = rcv4(r->family, r->v4, r->addr);
-	uint32_t x4 = rcv4(xf, x->bound_v4, &x->bound_laddr);
-
-	if (r->family == AF_INET)
-		return v4_equal(a4, x4, xv6only);
-	t1 = atype(r->family, r->v4, r->addr);
-	t2 = atype(xf, x->bound_v4, &x->bound_laddr);
-	if (t1 == AT_MAPPED && t2 == AT_MAPPED)
-		return v4_equal(a4, x4, xv6only);
-	if (t1 == AT_ANY && t2 == AT_ANY)
-		return true;
-	if (t2 == AT_ANY && !(xv6only && t1 == AT_MAPPED))
-		return true;
-	if (t1 == AT_ANY && !(r->v6only && t2 == AT_MAPPED))
-		return true;
-	return xf == AF_INET6 && in6_equal(r->addr, &x->bound_laddr);
-}
-
-/* Linux's UDP rule: sharing a port needs both sockets to allow it. */
-static bool conflicts(const struct dsock *x, const struct dsock *s,
-		      const struct bind_req *r)
-{
-	if (!addr_overlap(r, x))
-		return false;
-	if (x->s.opts.reuse_addr && s->s.opts.reuse_addr)
-		return false;
-	if (x->s.opts.reuse_port && s->s.opts.reuse_port)
-		return false;
-	return true;
-}
-
-static bool port_free_for(struct dstack *ds, const struct dsock *s,
-			  const struct bind_req *r, uint16_t port_h)
-{
-	for (struct dsock *x = ds->by_port[port_h]; x != NULL; x = x->port_next)
-		if (conflicts(x, s, r))
-			return false;
-	return true;
-}
-
-static int pick_ephemeral(struct dstack *ds, const struct dsock *s,
-			  const struct bind_req *r)
-{
-	unsigned span = EPHEMERAL_HI - EPHEMERAL_LO + 1;
-
-	for (unsigned i = 0; i < span; i++) {
-		uint16_t p = ds->next_ephemeral;
-
-		ds->next_ephemeral = p == EPHEMERAL_HI ? EPHEMERAL_LO : p + 1;
-		if (ds->by_port[p] == NULL && port_free_for(ds, s, r, p))
-			return p;
-	}
-	return -EADDRINUSE;
-}
-
 /* ---- groups: the sockets sharing one (laddr, lport) key ---- */
 
 static int group_add(struct dstack *ds, struct dsock *s)
@@ -253,26 +160,15 @@ static void group_del(struct dstack *ds, struct dsock *s)
 int udp_table_bind(struct dstack *ds, struct dsock *s, const struct in6_addr *laddr,
 		   uint16_t lport)
 {
-	struct bind_req r = {
-		.family = s->s.family,
-		.v4 = s->s.family == AF_INET || IN6_IS_ADDR_V4MAPPED(laddr),
-		.v6only = s->s.opts.ipv6_only,
-		.addr = laddr,
-	};
-	uint16_t port_h = rte_be_to_cpu_16(lport);
+	bool v4 = s->s.family == AF_INET || IN6_IS_ADDR_V4MAPPED(laddr);
+	int port_h = udp_port_claim(ds, s, laddr, v4, rte_be_to_cpu_16(lport));
 	int rc;
 
-	if (port_h == 0) {
-		rc = pick_ephemeral(ds, s, &r);
-		if (rc < 0)
-			return rc;
-		port_h = (uint16_t)rc;
-	} else if (!port_free_for(ds, s, &r, port_h)) {
-		return -EADDRINUSE;
-	}
-	s->v4 = s->bound_v4 = r.v4;
+	if (port_h < 0)
+		return port_h;
+	s->v4 = s->bound_v4 = v4;
 	s->laddr = s->bound_laddr = *laddr;
-	s->lport = rte_cpu_to_be_16(port_h);
+	s->lport = rte_cpu_to_be_16((uint16_t)port_h);
 	rc = group_add(ds, s);
 	if (rc < 0)
 		return rc;

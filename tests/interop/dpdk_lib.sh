@@ -21,6 +21,10 @@
 #   dpdk_stop_echo TERM            # exit 0, totals, no mbuf left out of the pool
 #   dpdk_drop ip4_bad_checksum     # a drop counter from the totals (0 if absent)
 #
+# The malformed-frame tests also: dpdk_require_scapy PYTHON [PROGRAM...], then
+# dpdk_burst PYTHON SCRIPT.py FAILURE ARGS... (scapy sends, the stack survives)
+# and dpdk_expect_drops EXPECTED (every drop under its counter).
+#
 # Globals: ECHO (the binary, set by the caller), TMP, NS, ECHO_PID,
 # ECHO_OUT/ECHO_ERR (its stdout/stderr), ECHO_PORT, DPG_ADDR, KERNEL_ADDR,
 # DPG_IFACE. DPG_NET_TAP_INI overrides the drivers-cfg file (default: the
@@ -32,8 +36,11 @@
 # dpdk_ll6). The kernel's own multicast chatter on dpg0 (MLD reports) is
 # counted from its per-interface SNMP counters, so that the stack's drop
 # counters can still be checked exactly (dpdk_expect_no_drops,
-# dpdk_expect_drops). The kernel side of dpg0 gets a MAC address of its own
-# (_dpdk_kernel_mac).
+# dpdk_expect_drops). The kernel side of dpg0 keeps the MAC net_tap gives
+# it, the port's own, as a user's would: dpgram's port layer gives the tap
+# interface a random link-local address (addr_gen_mode 3), so the two
+# link-local addresses differ, and the stack answers an NS from a unicast
+# source whatever its MAC.
 
 # shellcheck disable=SC2034 # globals for the tests that source this file
 DPG_ADDR=198.18.0.2      # the stack's address (drivers-cfg/net_tap.ini)
@@ -83,6 +90,15 @@ dpdk_require() {
 	done
 	[[ -x $ECHO ]] || fail "no dpgram-echo at '$ECHO'"
 	[[ -r $DPG_NET_TAP_INI ]] || fail "cannot read the net_tap config '$DPG_NET_TAP_INI'"
+}
+
+# dpdk_require_scapy PYTHON [PROGRAM...]: dpdk_require PYTHON PROGRAM..., and
+# fail unless PYTHON can import scapy, which the malformed-frame tests build
+# their frames with.
+dpdk_require_scapy() {
+	dpdk_require "$@"
+	"$1" -c 'import scapy.all' 2>/dev/null ||
+		fail "python3 cannot import scapy (apt-get install python3-scapy)"
 }
 
 # ns CMD...: run CMD inside the test's namespace. For a background process
@@ -220,31 +236,12 @@ $(cat "$ECHO_OUT" "$ECHO_ERR")"
 $(cat "$ECHO_OUT" "$ECHO_ERR")"
 	echo "started: $line"
 	_dpdk_wait_iface
-	if ((DPG_IPV6)); then
-		_dpdk_kernel_mac
-	fi
 	ns ip addr add "$KERNEL_ADDR/$KERNEL_PREFIX" dev "$DPG_IFACE"
 	ns ip link set "$DPG_IFACE" up
 	if ((DPG_IPV6)); then
 		_dpdk_start_ipv6
 	fi
 	echo "kernel side: $(ns ip -br addr show dev "$DPG_IFACE")"
-}
-
-# _dpdk_kernel_mac: a MAC address of its own for the kernel side of dpg0.
-# net_tap gives the kernel interface the port's own MAC, which IPv4 does not
-# mind, but IPv6 does: the kernel's link-local address would be the stack's
-# (the same EUI-64), and a Neighbour Solicitation for the stack's address
-# from the stack's own MAC is, to the stack, its own looped back (RFC 4862
-# §5.4.3). The port keeps its MAC; dpg0 gets it with the last bit flipped,
-# before it has any address (so that nothing learnt the old one).
-_dpdk_kernel_mac() {
-	local mac kmac
-	mac=$(ns cat "/sys/class/net/$DPG_IFACE/address")
-	kmac=${mac%:*}:$(printf '%02x' $((0x${mac##*:} ^ 0x01)))
-	ns ip link set dev "$DPG_IFACE" address "$kmac" ||
-		fail "cannot give $DPG_IFACE the MAC address $kmac"
-	echo "kernel side MAC $kmac (net_tap gave $DPG_IFACE the port's own, $mac)"
 }
 
 # _dpdk_start_ipv6: IPv6 on the kernel side of dpg0, now that the stack
@@ -312,6 +309,20 @@ dpdk_echo_alive() {
 	kill -0 "$ECHO_PID" 2>/dev/null ||
 		fail "dpgram-echo died:
 $(cat "$ECHO_OUT" "$ECHO_ERR")"
+}
+
+# dpdk_burst PYTHON SCRIPT FAILURE [ARG...]: run the scapy SCRIPT with ARGs
+# inside the namespace (fail with FAILURE if it fails; scapy's own WARNING
+# lines are left out of the log), then check that dpgram-echo survived the
+# frames it sent.
+dpdk_burst() {
+	local py=$1 script=$2 failure=$3
+	shift 3
+	echo "+ python3 ${script##*/} (in $NS)"
+	ns timeout 60 "$py" "$script" "$@" 2> >(grep -v '^WARNING: ' >&2) || fail "$failure"
+	sleep 0.5
+	dpdk_echo_alive
+	echo "ok: dpgram-echo survived the burst"
 }
 
 # dpdk_stop_echo [SIGNAL]: signal dpgram-echo (TERM by default); it must

@@ -23,9 +23,7 @@ N=200
 # shellcheck source=tests/interop/dpdk_lib.sh
 source "$HERE/dpdk_lib.sh"
 
-dpdk_require ping "$PY" timeout
-"$PY" -c 'import scapy.all' 2>/dev/null ||
-	fail "python3 cannot import scapy (apt-get install python3-scapy)"
+dpdk_require_scapy "$PY" ping timeout
 dpdk_setup malformed
 # shellcheck disable=SC2119 # no extra flags: dpgram-echo's defaults
 dpdk_start_echo
@@ -38,13 +36,8 @@ kernel_mac=$(ns cat "/sys/class/net/$DPG_IFACE/address")
 echo "stack MAC $dpg_mac, kernel MAC $kernel_mac"
 
 EXPECT=$TMP/expect.txt
-echo "+ python3 dpdk_malformed.py (in $NS)"
-ns timeout 60 "$PY" "$HERE/dpdk_malformed.py" "$DPG_IFACE" "$dpg_mac" "$kernel_mac" \
-	"$DPG_ADDR" "$KERNEL_ADDR" "$ECHO_PORT" "$EXPECT" 2> >(grep -v '^WARNING: ' >&2) ||
-	fail "sending the malformed frames failed"
-sleep 0.5
-dpdk_echo_alive
-echo "ok: dpgram-echo survived the burst"
+dpdk_burst "$PY" "$HERE/dpdk_malformed.py" "sending the malformed frames failed" \
+	"$DPG_IFACE" "$dpg_mac" "$kernel_mac" "$DPG_ADDR" "$KERNEL_ADDR" "$ECHO_PORT" "$EXPECT"
 
 echo "+ ping -c 3 -W 2 $DPG_ADDR"
 ns timeout 30 ping -n -q -c 3 -W 2 "$DPG_ADDR" || fail "no ping replies after the burst (exit $?)"
@@ -54,26 +47,7 @@ ns timeout 60 "$PY" "$HERE/dpdk_echo_client.py" "$DPG_ADDR" "$ECHO_PORT" "$N" ||
 
 dpdk_stop_echo TERM
 dpdk_expect_totals "$N" "$N" 0
-
 # Every expected counter with its count, then no counter that was not
 # expected.
-problems=0
-printf '%-20s %8s %8s\n' counter expected got
-while read -r name want; do
-	got=$(dpdk_drop "$name")
-	mark=
-	if [[ $got -ne $want ]]; then
-		mark="  <-- MISMATCH"
-		problems=$((problems + 1))
-	fi
-	printf '%-20s %8s %8s%s\n' "$name" "$want" "$got" "$mark"
-done <"$EXPECT"
-while read -r name got; do
-	if ! grep -q "^$name " "$EXPECT"; then
-		printf '%-20s %8s %8s  <-- UNEXPECTED\n' "$name" 0 "$got"
-		problems=$((problems + 1))
-	fi
-done < <(dpdk_drops)
-[[ $problems -eq 0 ]] || fail "$problems drop counter(s) differ from what the burst should have moved"
-echo "ok: every drop counted under its reason, nothing else dropped"
+dpdk_expect_drops "$EXPECT"
 echo "PASS: dpdk_malformed"

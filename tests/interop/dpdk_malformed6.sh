@@ -32,9 +32,7 @@ N=200
 # shellcheck source=tests/interop/dpdk_lib.sh
 source "$HERE/dpdk_lib.sh"
 
-dpdk_require ping "$PY" timeout
-"$PY" -c 'import scapy.all' 2>/dev/null ||
-	fail "python3 cannot import scapy (apt-get install python3-scapy)"
+dpdk_require_scapy "$PY" ping timeout
 dpdk_setup malformed6 ipv6
 dpdk_start_echo --bind ::
 
@@ -46,13 +44,9 @@ echo "stack MAC $dpg_mac (link-local $ll), kernel MAC $kernel_mac"
 
 EXPECT=$TMP/expect.txt
 ACCEPTED=$TMP/accepted.txt
-echo "+ python3 dpdk_malformed6.py (in $NS)"
-ns timeout 60 "$PY" "$HERE/dpdk_malformed6.py" "$DPG_IFACE" "$dpg_mac" "$kernel_mac" \
-	"$DPG_ADDR6" "$KERNEL_ADDR6" "$ECHO_PORT" "$EXPECT" "$ACCEPTED" 2> >(grep -v '^WARNING: ' >&2) ||
-	fail "sending the malformed frames failed (or an accepted one was not echoed)"
-sleep 0.5
-dpdk_echo_alive
-echo "ok: dpgram-echo survived the burst"
+dpdk_burst "$PY" "$HERE/dpdk_malformed6.py" \
+	"sending the malformed frames failed (or an accepted one was not echoed)" \
+	"$DPG_IFACE" "$dpg_mac" "$kernel_mac" "$DPG_ADDR6" "$KERNEL_ADDR6" "$ECHO_PORT" "$EXPECT" "$ACCEPTED"
 accepted=$(cat "$ACCEPTED")
 
 for dst in "$DPG_ADDR6" "$ll%$DPG_IFACE"; do

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  *
- * The wire tests' harness (wire.c), shared by test_wire (IPv4) and
- * test_wire6 (IPv6): DPDK stacks in one process joined by net_ring pairs,
- * polled alternately from the test's thread, on a fake stack clock.
+ * The wire tests' harness (wire.c, wire_sock.c), shared by test_wire
+ * (IPv4) and test_wire6 (IPv6): DPDK stacks in one process joined by
+ * net_ring pairs, polled alternately from the test's thread, on a fake
+ * stack clock.
  *
  * Time: the neighbour and DAD timers run on the stack clock (core/clock.h),
  * which every test replaces with a fake one that moves only when the test
@@ -33,7 +34,7 @@
 /* Real-time bound for something that should arrive. */
 #define WIRE_ARRIVE_MS 2000
 
-/* What the binary's main() sets before running its tests. */
+/* What each binary defines for the harness. */
 struct wire_conf {
 	const char *ini;        /* drivers-cfg file of the ring pairs */
 	const char *name;       /* for messages: "wire", "wire6" */
@@ -100,15 +101,28 @@ void wire_step_quiet(struct wire *w, uint64_t ms);
 bool wire_until(struct wire *w, bool (*pred)(void *), void *arg);
 struct dpg_stats wire_stats(struct dpg_stack *st);
 
+/* How much a counter of struct dpg_stats grew from s0 to s1. */
+#define DELTA(s1, s0, field) ((s1).field - (s0).field)
+#define DROPS(s1, s0, reason) \
+	((s1).drops[DPG_DROP_##reason] - (s0).drops[DPG_DROP_##reason])
+
 int wire_setup(void **state);
 /* The same without settle steps: for tests of what happens at start. */
 int wire_setup_unsettled(void **state);
 int wire_teardown(void **state);
+/* A cmocka test on fresh stacks (wire_setup, wire_teardown); _AS: under
+ * another name than its function's (the shared tests of wire_neigh.c). */
+#define WIRE_TEST(fn) cmocka_unit_test_setup_teardown(fn, wire_setup, \
+						      wire_teardown)
+#define WIRE_TEST_AS(name, fn) { name, fn, wire_setup, wire_teardown, NULL }
 
-/* Root and a network namespace of our own (nothing here touches a network,
- * but the suite's rule holds), and a DPDK backend to test: else
- * EXIT_SKIP. Opening one stack also initialises EAL and the ring ports. */
-int wire_preflight(void);
+/* The binary's main(): checks that it runs as root, in a network
+ * namespace of its own (nothing here touches a network, but the suite's
+ * rule holds), with a DPDK backend to test, else returns EXIT_SKIP
+ * (opening one stack also initialises EAL and the ring ports); then runs
+ * groups() (returning how many tests failed) and shuts DPDK down. Returns
+ * the exit status. */
+int wire_main(int (*groups)(void));
 
 /* ---- addresses ---- */
 #define SA(ss) ((const struct sockaddr *)(ss))
@@ -131,11 +145,17 @@ void assert_from6(const struct sockaddr_storage *ss, const char *ip,
 struct dpg_socket *wire_socket_bound(struct dpg_stack *st, int family,
 				     struct rec *r, bool echo,
 				     const struct sockaddr_storage *bind);
-/* AF_INET, bound to ip:0 unless ip is NULL. */
+/* Bound to ip:0, in ip's family (IPv6 text: AF_INET6, no scope); ip
+ * NULL: an unbound AF_INET socket. */
 struct dpg_socket *wire_socket(struct dpg_stack *st, struct rec *r, bool echo,
 			       const char *ip);
 void wire_send(struct dpg_socket *s, const void *buf, size_t len,
 	       const struct sockaddr_storage *dst);
+/* Send text (without its NUL) to dst, wait until r holds n datagrams
+ * (failing the test if they do not come), then let the ring go quiet. */
+void wire_deliver(struct wire *w, struct dpg_socket *s, const char *text,
+		  const struct sockaddr_storage *dst, const struct rec *r,
+		  unsigned n);
 /* n datagrams, each its index as a uint32_t. */
 void wire_send_seq(struct dpg_socket *s, const struct sockaddr_storage *dst,
 		   uint32_t first, unsigned n);

@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  *
  * The IPv6 wire tests (test_wire6): what wire6.ini sets up, and the groups
- * of tests, one per file: address resolution and routing (test_wire6.c),
- * Neighbour Unreachability Detection (wire6_nud.c), Duplicate Address
- * Detection (wire6_dad.c).
+ * of tests, one per file: address resolution and routing (test_wire6.c,
+ * running those of wire_neigh.c too), Neighbour Unreachability Detection
+ * (wire6_nud.c), Duplicate Address Detection (wire6_dad.c).
  */
 #ifndef TESTS_WIRE_WIRE6_H
 #define TESTS_WIRE_WIRE6_H
 
-#include "wire.h"
+#include "wire_neigh.h"
 
 /* Stack A ([port0]) and B ([port1]) on ring pair wire6, dual stack. */
 #define A_IP "198.18.0.2"
@@ -49,11 +49,6 @@
 #define W6_DAD_WINDOW_MS (1000 + (W6_DAD_TRANSMITS + 2) * W6_RETRANS_MS)
 /* Settling: the DAD window in retrans_ms steps (wire_conf). */
 #define W6_SETTLE_STEPS (W6_DAD_WINDOW_MS / W6_RETRANS_MS + 1)
-
-/* How much a counter of struct dpg_stats grew from s0 to s1. */
-#define DELTA(s1, s0, field) ((s1).field - (s0).field)
-#define DROPS(s1, s0, reason) \
-	((s1).drops[DPG_DROP_##reason] - (s0).drops[DPG_DROP_##reason])
 
 /* Each file's group; returns the number of failed tests. */
 int wire6_run_nud(void);

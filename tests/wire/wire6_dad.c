@@ -48,6 +48,20 @@ static void dad_window(struct wire *w)
 		wire_step_quiet(w, W6_RETRANS_MS);
 }
 
+/* C and D both configured with DUP6: let the ring go quiet and the DAD
+ * window pass, then C has kept DUP6 and D found it duplicate. */
+static void dad_c_keeps(struct wire *w, struct dpg_stack *c,
+			struct dpg_stack *d, struct dpg_stats *c1,
+			struct dpg_stats *d1)
+{
+	wire_passes(w, WIRE_QUIET_PASSES);
+	dad_window(w);
+	*c1 = wire_stats(c);
+	*d1 = wire_stats(d);
+	assert_int_equal(c1->dad_conflicts, 0);
+	assert_int_equal(d1->dad_conflicts, 1);
+}
+
 /* First time (fake clock) at which st had sent `want` solicitations. */
 struct dad_watch {
 	struct dpg_stack *st;
@@ -130,13 +144,7 @@ static void wire6_dad_defended(void **state)
 	 * hears only what C says from now on. */
 	wire_close_extra(w, wire_open_extra(w, "port3"));
 	d = wire_open_extra(w, "port3");
-	wire_passes(w, WIRE_QUIET_PASSES);
-	dad_window(w);
-
-	c1 = wire_stats(c);
-	d1 = wire_stats(d);
-	assert_int_equal(d1.dad_conflicts, 1);
-	assert_int_equal(c1.dad_conflicts, 0);
+	dad_c_keeps(w, c, d, &c1, &d1);
 	assert_int_equal(DELTA(c1, c0, nd_adverts), 1);
 	assert_int_equal(DELTA(c1, c0, nd_solicits), 0);
 	assert_int_equal(d1.nd_solicits, W6_DAD_TRANSMITS + 1);
@@ -170,12 +178,7 @@ static void wire6_dad_probe_heard(void **state)
 	struct dpg_stack *d = wire_open_extra(w, "port3");
 	struct dpg_stats c1, d1;
 
-	wire_passes(w, WIRE_QUIET_PASSES);
-	dad_window(w);
-	c1 = wire_stats(c);
-	d1 = wire_stats(d);
-	assert_int_equal(c1.dad_conflicts, 0);
-	assert_int_equal(d1.dad_conflicts, 1);
+	dad_c_keeps(w, c, d, &c1, &d1);
 	assert_int_equal(c1.nd_adverts + d1.nd_adverts, 0);
 	assert_int_equal(c1.nd_solicits, 2 * W6_DAD_TRANSMITS);
 	assert_int_equal(d1.nd_solicits, W6_DAD_TRANSMITS); /* link-local only */
