@@ -236,15 +236,20 @@ void udp_table_disconnect(struct dstack *ds, struct dsock *s)
 	group_add(ds, s);
 }
 
-/* One member of a group for a unicast datagram: reuse_port spreads flows
- * by source, otherwise the newest socket takes it. */
+/* Whether a group spreads datagrams over its members (reuse_port with
+ * more than one): only then is the source worth hashing. */
+static bool spreads(const struct dsock *head)
+{
+	return head != NULL && head->grp_next != NULL && head->s.opts.reuse_port;
+}
+
+/* One member of a spreading group for a unicast datagram, by the hash of
+ * its source (the newest member takes it in any other group). */
 static struct dsock *group_pick(struct dsock *head, uint32_t shash)
 {
 	unsigned n = 0, i;
 	struct dsock *x;
 
-	if (head == NULL || head->grp_next == NULL || !head->s.opts.reuse_port)
-		return head;
 	for (x = head; x != NULL; x = x->grp_next)
 		n++;
 	i = shash % n;
@@ -255,9 +260,10 @@ static struct dsock *group_pick(struct dsock *head, uint32_t shash)
 
 /* An IPv4 datagram for a dual-stack "::" group: the picked member, or the
  * first that is not ipv6_only. */
-static struct dsock *dual_pick(struct dsock *head, uint32_t shash)
+static struct dsock *dual_pick(struct dsock *head, uint32_t saddr, uint16_t sport)
 {
-	struct dsock *x = group_pick(head, shash);
+	struct dsock *x = spreads(head) ?
+			  group_pick(head, rte_jhash_2words(saddr, sport, 0)) : head;
 
 	if (x == NULL || !x->s.opts.ipv6_only)
 		return x;
@@ -286,12 +292,12 @@ struct dsock *udp_table_lookup(struct dstack *ds, uint32_t daddr, uint16_t dport
 		s = rte_hash_lookup_data(ds->udp_hash, &k, &v) >= 0 ? v : NULL;
 	}
 	if (s != NULL)
-		return group_pick(s, rte_jhash_2words(saddr, sport, 0));
+		return spreads(s) ? group_pick(s, rte_jhash_2words(saddr, sport, 0)) : s;
 	/* Then the dual-stack sockets on "::" (Linux prefers AF_INET ones). */
 	memset(&k6, 0, sizeof(k6));
 	k6.lport = dport;
 	s = rte_hash_lookup_data(ds->udp6_hash, &k6, &v) >= 0 ? v : NULL;
-	return dual_pick(s, rte_jhash_2words(saddr, sport, 0));
+	return dual_pick(s, saddr, sport);
 }
 
 struct dsock *udp_table_lookup6(struct dstack *ds, const struct in6_addr *daddr,
@@ -311,7 +317,7 @@ struct dsock *udp_table_lookup6(struct dstack *ds, const struct in6_addr *daddr,
 		memset(&k.k6.laddr, 0, sizeof(k.k6.laddr));
 		s = hget(ds->udp6_hash, &k);
 	}
-	return group_pick(s, rte_jhash(saddr, sizeof(*saddr), sport));
+	return spreads(s) ? group_pick(s, rte_jhash(saddr, sizeof(*saddr), sport)) : s;
 }
 
 struct dsock *udp_table_conn(struct dstack *ds, uint32_t laddr, uint16_t lport,
