@@ -178,6 +178,8 @@ static void dstack_release(struct dstack *ds)
 {
 	unsigned total, avail;
 
+	if (ds->mc != NULL)
+		mcast_fini(ds);
 	for (unsigned i = 0; i < ds->nports; i++)
 		port_close(&ds->ports[i]);
 	if (ds->neigh != NULL)
@@ -220,6 +222,8 @@ static int dstack_open(struct dpg_stack *st, const struct dpg_stack_config *cfg)
 		rc = udp_table_init(ds);
 	if (rc == 0)
 		rc = neigh_init(ds);
+	if (rc == 0)
+		rc = mcast_init(ds);
 	if (rc < 0) {
 		dstack_release(ds);
 		return rc;
@@ -349,6 +353,7 @@ static unsigned poll_pass(struct dstack *ds)
 	now = clock_now_ms();
 	if (now >= ds->next_timer_ms) {
 		neigh_timers(ds, now);
+		mcast_timers(ds, now);
 		ds->next_timer_ms = now + TIMER_TICK_MS;
 	}
 	for (unsigned i = 0; i < ds->nports; i++)

@@ -196,6 +196,16 @@ int dpg_poll(struct dpg_stack *st, int timeout_ms);
 	X(udp_bad_checksum, "UDP checksum wrong")                               \
 	X(udp_no_socket, "UDP datagram for a port no socket is bound to")       \
 	X(udp6_zero_checksum, "UDP over IPv6 without a checksum (RFC 8200 §8.1)") \
+	X(ip4_bcast_not_udp, "broadcast for a protocol other than UDP (ICMP echo ignored, as Linux)") \
+	X(mcast_not_member, "multicast for a group not joined on that interface, or from a source its filter excludes") \
+	X(udp_mcast_no_socket, "multicast or broadcast datagram no socket on its port takes") \
+	X(igmp_too_short, "IGMP message shorter than its type and source count need") \
+	X(igmp_bad_checksum, "IGMP checksum wrong")                             \
+	X(igmp_bad_query, "IGMP query to another destination than all-systems or its group, or for a non-multicast group") \
+	X(igmp_unhandled, "IGMP message not acted on (other hosts' IGMPv3 reports, unknown types)") \
+	X(mld_too_short, "MLD message shorter than its type and source count need") \
+	X(mld_bad_query, "MLD query not from a link-local source, hop limit not 1, or to another destination than all-nodes or its group") \
+	X(mld_unhandled, "MLD message not acted on (other hosts' MLDv2 reports)") \
 	X(tx_closed, "unsent datagram dropped when its socket or stack closed") \
 	X(tx_ring_full, "held datagram dropped: NIC tx ring full")              \
 	X(pool_empty, "no packet buffer to build a reply")
@@ -222,6 +232,10 @@ struct dpg_stats {
 	uint64_t nd_solicits;  /**< Neighbour Solicitations sent, DAD probes included (dpdk backend) */
 	uint64_t nd_adverts;   /**< Neighbour Advertisements sent (dpdk backend) */
 	uint64_t dad_conflicts; /**< own IPv6 addresses found duplicate (dpdk backend) */
+	uint64_t igmp_reports; /**< IGMP reports (v1, v2, v3) and v2 leaves sent (dpdk backend) */
+	uint64_t igmp_queries; /**< IGMP queries received and acted on (dpdk backend) */
+	uint64_t mld_reports;  /**< MLD reports (v1, v2) and v1 dones sent (dpdk backend) */
+	uint64_t mld_queries;  /**< MLD queries received and acted on (dpdk backend) */
 	uint64_t drops[DPG_DROP_MAX]; /**< per reason, see DPG_DROP_REASONS */
 };
 

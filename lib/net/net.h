@@ -29,6 +29,7 @@
 #include <rte_mbuf_dyn.h>
 
 #include "core/stack.h"
+#include "net/mcast.h"
 #include "port/port.h"
 #include "sock/socket.h"
 
@@ -121,6 +122,7 @@ struct dstack {
 	struct rte_hash *neigh_hash;
 	struct neigh *neigh;         /* cfg.neigh_entries, indexed by hash position */
 	struct port6 p6[PORT_MAX];   /* IPv6 addresses of each port (addr6.c) */
+	struct mcast *mc;            /* multicast interface state (mcast.h) */
 	uint64_t next_timer_ms;
 	/* sockets with local datagrams to dispatch / events to fire */
 	TAILQ_HEAD(, dsock) ready;

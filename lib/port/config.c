@@ -31,7 +31,8 @@
 #define SECTION_EAL   0
 #define SECTION_POOL  1
 #define SECTION_NEIGH 2
-#define SECTION_PORT0 3  /* port N is SECTION_PORT0 + N */
+#define SECTION_MCAST 3
+#define SECTION_PORT0 4  /* port N is SECTION_PORT0 + N */
 
 #define CFG_KEY(n, fn, type, field, lo, hi) \
 	{ n, fn, offsetof(type, field), sizeof(((type *)0)->field), lo, hi }
@@ -63,6 +64,14 @@ static const struct cfg_key neigh_keys[] = {
 	{ NULL, NULL, 0, 0, 0, 0 },
 };
 
+static const struct cfg_key mcast_keys[] = {
+	CFG_KEY("groups", cfg_key_uint, struct dpg_config, mc_groups, 1, 65536),
+	CFG_KEY("sources", cfg_key_uint, struct dpg_config, mc_sources, 1, 1024),
+	CFG_KEY("robustness", cfg_key_uint, struct dpg_config, mc_robustness, 1, 7),
+	CFG_KEY("report_ms", cfg_key_uint, struct dpg_config, mc_report_ms, 1, 60000),
+	{ NULL, NULL, 0, 0, 0, 0 },
+};
+
 static const struct cfg_key port_keys[] = {
 	CFG_KEY("device", cfg_key_device, struct port_cfg, device, 0, 0),
 	CFG_KEY("ipv4", cfg_key_ipv4, struct port_cfg, ip4, 0, 0),
@@ -91,6 +100,11 @@ static void set_defaults(struct dpg_config *cfg)
 	cfg->neigh_hold = 16;
 	cfg->neigh_delay_ms = 5000;
 	cfg->dad_transmits = 1;
+	/* RFC 3376 §8.1 / §8.11, RFC 3810 §9.1 / §9.11 */
+	cfg->mc_groups = 256;
+	cfg->mc_sources = 64;
+	cfg->mc_robustness = 2;
+	cfg->mc_report_ms = 1000;
 	for (unsigned i = 0; i < PORT_MAX; i++) {
 		struct port_cfg *pc = &cfg->port[i];
 
@@ -265,9 +279,9 @@ static int parse_keys(const struct cfg_ctx *c, const struct cfg_key *keys,
 
 static int section_id(const char *name)
 {
-	static const char *const fixed[] = { "eal", "pool", "neigh" };
+	static const char *const fixed[] = { "eal", "pool", "neigh", "mcast" };
 
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 4; i++)
 		if (strcmp(name, fixed[i]) == 0)
 			return i;
 	if (strncmp(name, "port", 4) == 0 && name[4] >= '0' &&
@@ -289,6 +303,8 @@ static int parse_section(const struct cfg_ctx *c, int id, struct rte_cfgfile_ent
 		return parse_keys(c, pool_keys, e, n, cfg, &gw4, &gw6);
 	if (id == SECTION_NEIGH)
 		return parse_keys(c, neigh_keys, e, n, cfg, &gw4, &gw6);
+	if (id == SECTION_MCAST)
+		return parse_keys(c, mcast_keys, e, n, cfg, &gw4, &gw6);
 	pc = &cfg->port[id - SECTION_PORT0];
 	rc = parse_keys(c, port_keys, e, n, pc, &gw4, &gw6);
 	if (rc == 0 && pc->device[0] == '\0')
@@ -331,7 +347,7 @@ static int parse_one(struct rte_cfgfile *cf, int idx, struct cfg_ctx *c,
 	if (idx == 0)
 		rc = parse_global(c, e, n);
 	else if (id < 0)
-		rc = cfg_fail(c, NULL, name, "one of [eal], [pool], [neigh], [port0]..[port%d]",
+		rc = cfg_fail(c, NULL, name, "one of [eal], [pool], [neigh], [mcast], [port0]..[port%d]",
 			      PORT_MAX - 1);
 	else if (*seen & (1u << id))
 		rc = cfg_fail(c, NULL, name, "each section once, not a second [%s]", name);

@@ -70,6 +70,11 @@ struct dpg_config {
 	unsigned neigh_hold;       /* hold: datagrams held per unresolved neighbour, default 16 */
 	unsigned neigh_delay_ms;   /* delay_ms: IPv6 DELAY before PROBE (RFC 4861 DELAY_FIRST_PROBE_TIME), default 5000 */
 	unsigned dad_transmits;    /* dad_transmits: DAD probes per IPv6 address (RFC 4862), default 1; 0 = no DAD */
+	/* [mcast]: IGMPv3 / MLDv2 host (RFC 3376, RFC 3810) */
+	unsigned mc_groups;        /* groups: (port, group) entries of the interface state, default 256 */
+	unsigned mc_sources;       /* sources: sources per group (source-specific joins), default 64 */
+	unsigned mc_robustness;    /* robustness: Robustness Variable until a querier says (QRV), default 2 */
+	unsigned mc_report_ms;     /* report_ms: Unsolicited Report Interval, default 1000 */
 	struct port_cfg port[PORT_MAX];
 	unsigned nports;
 };
