@@ -354,6 +354,9 @@ void app_print_stack_stats(struct dpg_stack *st, FILE *out)
 	fprintf(out, "stack: nd solicits %" PRIu64 ", nd adverts %" PRIu64
 		", dad conflicts %" PRIu64 "\n",
 		s.nd_solicits, s.nd_adverts, s.dad_conflicts);
+	fprintf(out, "stack: igmp reports %" PRIu64 ", igmp queries %" PRIu64
+		", mld reports %" PRIu64 ", mld queries %" PRIu64 "\n",
+		s.igmp_reports, s.igmp_queries, s.mld_reports, s.mld_queries);
 	for (i = 0; i < DPG_DROP_MAX; i++)
 		if (s.drops[i] != 0)
 			fprintf(out, "stack drop %s: %" PRIu64 " (%s)\n",

@@ -70,6 +70,12 @@ struct backend_ops {
 	 * (IPv4), or NULL. */
 	int (*set_mcast_if)(struct dpg_socket *s, unsigned ifindex,
 			    const struct sockaddr_storage *addr);
+	/* Optional (NULL: the backend resolves interface 0 in membership()
+	 * itself, as the kernel does): the interface index a membership of
+	 * group naming no interface is made on, so that lib/sock's duplicate
+	 * checks compare it with joins naming that interface; or -errno. */
+	int (*mcast_default_if)(const struct dpg_socket *s,
+				const struct sockaddr_storage *group);
 	/* join != 0 joins, else leaves; m->has_source for source-specific. */
 	int (*membership)(struct dpg_socket *s, const struct mship *m, bool join);
 	/* Bytes / datagrams held unsent. */

@@ -4,7 +4,11 @@
  * (lib/port). One stack = one polling context: its own mempool, one rx/tx
  * queue on each of its ports, its own socket tables and neighbour cache.
  * AF_INET6 sockets are dual stack unless ipv6_only (IPv4 peers appear
- * v4-mapped). Multicast/broadcast delivery (issue 5) slots in here later.
+ * v4-mapped). Memberships and the multicast interface are kept per socket
+ * (lib/net/udp_mcast.c), the ports' interface state in lib/net/mcast*.c.
+ *
+ * This file: stack open/close, the poll loop, the ops table. dpdk_tx.c:
+ * transmit and send-buffer accounting; dpdk_sock.c: the socket ops.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -15,71 +19,12 @@
 #include <rte_cycles.h>
 #include <rte_log.h>
 
-#include "backend/backend.h"
+#include "backend/dpdk.h"
 #include "core/clock.h"
-#include "net/net.h"
 
-#define DEFAULT_BUF 212992     /* Linux's net.core.[rw]mem_default */
 #define TIMER_TICK_MS 10
 
-/* ---------------------------------------------------------------- tx */
-
-void net_tx_charge(struct dsock *s, struct rte_mbuf *m, uint32_t bytes)
-{
-	struct pkt_meta *pm = pkt_meta(m);
-
-	pm->owner = s;
-	pm->charged = bytes;
-	s->tx_held++;
-	s->tx_held_bytes += pm->charged;
-}
-
-static void release(struct dsock *s, uint32_t charged)
-{
-	s->tx_held--;
-	s->tx_held_bytes -= charged;
-}
-
-void net_tx_release(struct dstack *ds, struct rte_mbuf *m)
-{
-	struct pkt_meta *pm = pkt_meta(m);
-
-	(void)ds;
-	if (pm->owner != NULL) {
-		release(pm->owner, pm->charged);
-		pm->owner = NULL;
-	}
-}
-
-void net_flush(struct dstack *ds, struct port *p)
-{
-	struct dsock *own[PORT_TXB];
-	uint32_t charged[PORT_TXB];
-	uint16_t n = p->ntx;
-	unsigned sent;
-
-	(void)ds;
-	if (n == 0)
-		return;
-	/* The driver may free what it takes at once: note owners first. */
-	for (uint16_t i = 0; i < n; i++) {
-		own[i] = pkt_meta(p->txb[i])->owner;
-		charged[i] = pkt_meta(p->txb[i])->charged;
-	}
-	sent = port_flush(p);
-	for (unsigned i = 0; i < sent; i++)
-		if (own[i] != NULL)
-			release(own[i], charged[i]);
-}
-
-int net_tx(struct dstack *ds, struct port *p, struct rte_mbuf *m)
-{
-	if (port_tx_room(p) == 0)
-		net_flush(ds, p);
-	if (port_tx_room(p) == 0)
-		return -EAGAIN;
-	return port_tx(p, m);
-}
+/* ------------------------------------------------------------ events */
 
 void net_event(struct dstack *ds, struct dsock *s)
 {
@@ -90,7 +35,7 @@ void net_event(struct dstack *ds, struct dsock *s)
 	}
 }
 
-static void events_remove(struct dstack *ds, struct dsock *s)
+void dpdk_events_remove(struct dstack *ds, struct dsock *s)
 {
 	TAILQ_REMOVE(&ds->events, s, ev_link);
 	s->on_events = false;
@@ -106,7 +51,7 @@ void net_ready(struct dstack *ds, struct dsock *s)
 	}
 }
 
-static void ready_remove(struct dstack *ds, struct dsock *s)
+void dpdk_ready_remove(struct dstack *ds, struct dsock *s)
 {
 	TAILQ_REMOVE(&ds->ready, s, ready_link);
 	s->on_ready = false;
@@ -239,8 +184,13 @@ static void dstack_close(struct dpg_stack *st)
 {
 	struct dstack *ds = dstack_of(st);
 
-	for (unsigned i = 0; i < ds->nports; i++)
+	/* The sockets are closed: their last leaves queued one state-change
+	 * report per group (no retransmission: the stack is going). Send
+	 * them, so that a snooping switch stops forwarding at once. */
+	for (unsigned i = 0; i < ds->nports; i++) {
 		nd_stop(ds, i);
+		net_flush(ds, &ds->ports[i]);
+	}
 	dstack_release(ds);
 }
 
@@ -292,7 +242,7 @@ static void dispatch_ready(struct dstack *ds)
 	struct dsock *s;
 
 	while (n-- > 0 && (s = TAILQ_FIRST(&ds->ready)) != NULL) {
-		ready_remove(ds, s);
+		dpdk_ready_remove(ds, s);
 		ds->delivered += udp_dispatch(ds, s, DPG_POLL_BATCH);
 		if (!s->s.closed && s->rxq.count > 0)
 			net_ready(ds, s);
@@ -318,7 +268,7 @@ static void fire_events(struct dstack *ds)
 	int err;
 
 	while (n-- > 0 && (s = TAILQ_FIRST(&ds->events)) != NULL) {
-		events_remove(ds, s);
+		dpdk_events_remove(ds, s);
 		if (s->pending_err != 0) {
 			err = s->pending_err;
 			s->pending_err = 0;
@@ -381,362 +331,6 @@ static int dpoll(struct dpg_stack *st, int timeout_ms)
 	return (int)total;
 }
 
-/* ------------------------------------------------------------ sockets */
-
-static int dsock_open(struct dpg_socket *s)
-{
-	struct dsock *d = dsock_of(s);
-
-	d->v4 = d->bound_v4 = s->family == AF_INET;
-	d->ttl = 64;
-	d->mcast_ttl = 1;
-	d->mcast_loop = true;
-	d->rcvbuf = DEFAULT_BUF;
-	d->sndbuf = DEFAULT_BUF;
-	return 0;
-}
-
-/* Take s's unsent datagrams out of port p's tx buffer. */
-static void txb_forget_owner(struct dstack *ds, struct port *p, struct dsock *s)
-{
-	uint16_t keep = 0;
-
-	for (uint16_t i = 0; i < p->ntx; i++) {
-		struct rte_mbuf *m = p->txb[i];
-
-		if (pkt_meta(m)->owner == s)
-			net_drop(ds, m, DPG_DROP_tx_closed);
-		else
-			p->txb[keep++] = m;
-	}
-	p->ntx = keep;
-}
-
-static void dsock_close(struct dpg_socket *s)
-{
-	struct dstack *ds = dstack_of(s->st);
-	struct dsock *d = dsock_of(s);
-
-	if (s->bound)
-		udp_table_unbind(ds, d);
-	if (d->on_ready)
-		ready_remove(ds, d);
-	if (d->on_events)
-		events_remove(ds, d);
-	pktq_purge(&d->rxq, s->st, DPG_DROP_rx_socket_closed);
-	for (unsigned i = 0; i < ds->nports; i++)
-		txb_forget_owner(ds, &ds->ports[i], d);
-	neigh_forget_owner(ds, d);
-}
-
-/* A socket address as the tables see it: IPv4 v4-mapped, with its port
- * and scope id. */
-struct saddr {
-	struct in6_addr a;
-	uint16_t port;
-	uint32_t scope;
-};
-
-static struct saddr saddr_of(const struct sockaddr_storage *ss)
-{
-	struct saddr r = { .port = 0 };
-
-	if (ss->ss_family == AF_INET) {
-		const struct sockaddr_in *sin = (const void *)ss;
-
-		r.a = in6_mapped(sin->sin_addr.s_addr);
-		r.port = sin->sin_port;
-	} else {
-		const struct sockaddr_in6 *sin6 = (const void *)ss;
-
-		r.a = sin6->sin6_addr;
-		r.port = sin6->sin6_port;
-		r.scope = sin6->sin6_scope_id;
-	}
-	return r;
-}
-
-/* The socket address of (a, port) in s's family. */
-static void saddr_fill(const struct dpg_socket *s, struct sockaddr_storage *out,
-		       const struct in6_addr *a, uint16_t port, uint32_t scope)
-{
-	memset(out, 0, sizeof(*out));
-	if (s->family == AF_INET) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)out;
-
-		sin->sin_family = AF_INET;
-		sin->sin_addr.s_addr = in6_v4(a);
-		sin->sin_port = port;
-	} else {
-		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)out;
-
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_addr = *a;
-		sin6->sin6_port = port;
-		if (IN6_IS_ADDR_LINKLOCAL(a))
-			sin6->sin6_scope_id = scope;
-	}
-}
-
-/* Whether a is an address of the stack a socket may bind (IPv4 0 and ::
- * included); link-local ones on the interface their scope names. */
-static int bind_check(struct dstack *ds, const struct dpg_socket *s, struct saddr *b)
-{
-	int ifindex;
-
-	if (IN6_IS_ADDR_V4MAPPED(&b->a)) {
-		if (s->opts.ipv6_only)
-			return -EINVAL; /* Linux's inet6_bind */
-		if (in6_v4(&b->a) != 0 && !ip4_is_local(ds, in6_v4(&b->a)))
-			return -EADDRNOTAVAIL; /* multicast groups: issue 5 */
-		return 0;
-	}
-	if (IN6_IS_ADDR_UNSPECIFIED(&b->a))
-		return 0;
-	ifindex = ip6_local_ifindex(ds, &b->a);
-	if (ifindex < 0)
-		return ifindex;
-	if (IN6_IS_ADDR_LINKLOCAL(&b->a)) {
-		if (b->scope == 0)
-			return -EINVAL; /* Linux: a link-local bind names its link */
-		if ((uint32_t)ifindex != b->scope)
-			return -EADDRNOTAVAIL;
-	}
-	return 0;
-}
-
-static int dbind(struct dpg_socket *s, const struct sockaddr_storage *a)
-{
-	struct dstack *ds = dstack_of(s->st);
-	struct dsock *d = dsock_of(s);
-	struct saddr b = saddr_of(a);
-	int rc;
-
-	rc = bind_check(ds, s, &b);
-	if (rc == 0)
-		rc = udp_table_bind(ds, d, &b.a, b.port);
-	if (rc < 0)
-		return rc;
-	d->scope = IN6_IS_ADDR_LINKLOCAL(&b.a) ? b.scope : 0;
-	saddr_fill(s, &s->local, &d->laddr, d->lport, d->scope);
-	return 0;
-}
-
-/* The unspecified address stands for the loopback address (as Linux). */
-static uint32_t peer_addr(uint32_t ip)
-{
-	return ip == 0 ? RTE_BE32(0x7f000001) : ip;
-}
-
-static struct in6_addr peer_addr6(const struct in6_addr *a)
-{
-	struct in6_addr lo = IN6ADDR_LOOPBACK_INIT;
-
-	if (IN6_IS_ADDR_V4MAPPED(a))
-		return in6_mapped(peer_addr(in6_v4(a)));
-	return IN6_IS_ADDR_UNSPECIFIED(a) ? lo : *a;
-}
-
-/* IPv4 from this socket: not when ipv6_only, nor from an IPv6 address
- * (Linux's udpv6_sendmsg / ip6_datagram_connect). */
-static bool can_v4(const struct dsock *d)
-{
-	if (d->s.family == AF_INET)
-		return true;
-	return !d->s.opts.ipv6_only && (d->v4 || IN6_IS_ADDR_UNSPECIFIED(&d->laddr));
-}
-
-/* The source for a connection to peer: the bound address, else the
- * route's choice. */
-static int conn_source(struct dstack *ds, struct dsock *d, const struct saddr *peer,
-		       struct in6_addr *src)
-{
-	struct route4 rt;
-	struct route6 rt6;
-	int rc;
-
-	if (IN6_IS_ADDR_V4MAPPED(&peer->a)) {
-		if (!can_v4(d))
-			return -ENETUNREACH;
-		rc = ip4_route(ds, in6_v4(&peer->a), &rt);
-		if (rc < 0)
-			return rc;
-		if (rt.bcast && !d->s.broadcast)
-			return -EACCES;
-		*src = d->bound_v4 && in6_v4(&d->bound_laddr) != 0 ? d->bound_laddr :
-		       in6_mapped(rt.src);
-		return 0;
-	}
-	if (d->v4)
-		return -ENETUNREACH; /* bound to a v4-mapped address */
-	rc = ip6_route(ds, &peer->a, peer->scope ? peer->scope : d->scope, &rt6);
-	if (rc < 0)
-		return rc;
-	*src = IN6_IS_ADDR_UNSPECIFIED(&d->bound_laddr) ? rt6.src : d->bound_laddr;
-	return 0;
-}
-
-static int dconnect(struct dpg_socket *s, const struct sockaddr_storage *p)
-{
-	struct dstack *ds = dstack_of(s->st);
-	struct dsock *d = dsock_of(s);
-	struct saddr peer = saddr_of(p);
-	struct in6_addr src;
-	int rc;
-
-	peer.a = peer_addr6(&peer.a);
-	rc = conn_source(ds, d, &peer, &src);
-	if (rc == 0)
-		rc = udp_table_connect(ds, d, &src, &peer.a, peer.port);
-	if (rc < 0)
-		return rc;
-	if (IN6_IS_ADDR_LINKLOCAL(&peer.a) && peer.scope != 0)
-		d->scope = peer.scope;
-	saddr_fill(s, &s->peer, &peer.a, peer.port, d->scope);
-	return 0;
-}
-
-static int ddisconnect(struct dpg_socket *s)
-{
-	struct dsock *d = dsock_of(s);
-
-	udp_table_disconnect(dstack_of(s->st), d);
-	if (!IN6_IS_ADDR_LINKLOCAL(&d->bound_laddr))
-		d->scope = 0;
-	return 0;
-}
-
-static int dlocal(struct dpg_socket *s, struct sockaddr_storage *out)
-{
-	struct dsock *d = dsock_of(s);
-
-	saddr_fill(s, out, &d->laddr, d->lport, d->scope);
-	return 0;
-}
-
-/* One datagram to (a, port, scope), by the family a stands for. */
-static int send_to(struct dstack *ds, struct dsock *d, const struct iovec *iov,
-		   int iovcnt, size_t len, const struct saddr *to)
-{
-	struct in6_addr a;
-
-	if (IN6_IS_ADDR_V4MAPPED(&to->a)) {
-		if (!can_v4(d))
-			return -ENETUNREACH;
-		return udp4_output(ds, d, iov, iovcnt, len, peer_addr(in6_v4(&to->a)),
-				   to->port);
-	}
-	if (d->v4)
-		return -ENETUNREACH;
-	a = peer_addr6(&to->a);
-	return udp6_output(ds, d, iov, iovcnt, len, &a, to->scope, to->port);
-}
-
-static int dsend(struct dpg_socket *s, const struct iovec *iov, int iovcnt,
-		 size_t len, const struct sockaddr_storage *dst)
-{
-	struct dstack *ds = dstack_of(s->st);
-	struct dsock *d = dsock_of(s);
-	struct saddr to = { .a = d->raddr, .port = d->rport, .scope = d->scope };
-	int rc;
-
-	if (dst != NULL)
-		to = saddr_of(dst);
-	rc = send_to(ds, d, iov, iovcnt, len, &to);
-	if (rc == -EAGAIN) {
-		ds->st.stats.tx_eagain++;
-		d->want_drain = true;
-		net_event(ds, d);
-	}
-	return rc;
-}
-
-static int dsend_many(struct dpg_socket *s, const struct dpg_msg *msgs,
-		      const struct sockaddr_storage *dsts, unsigned n)
-{
-	for (unsigned i = 0; i < n; i++) {
-		struct iovec iov = { (void *)(uintptr_t)msgs[i].buf, msgs[i].len };
-		int rc = dsend(s, &iov, 1, msgs[i].len, dsts ? &dsts[i] : NULL);
-
-		if (rc < 0)
-			return i > 0 || rc == -EAGAIN ? (int)i : rc;
-	}
-	return (int)n;
-}
-
-static int drecv_many(struct dpg_socket *s, struct dpg_rmsg *msgs, unsigned n)
-{
-	struct dstack *ds = dstack_of(s->st);
-	struct dsock *d = dsock_of(s);
-	struct rte_mbuf *m;
-	unsigned got = 0;
-
-	while (got < n && (m = udp_rx_pop(ds, d)) != NULL)
-		udp_copy_out(ds, d, m, &msgs[got++]);
-	return got > 0 ? (int)got : -EAGAIN;
-}
-
-static int dset_opt(struct dpg_socket *s, enum sock_opt opt, int v)
-{
-	struct dsock *d = dsock_of(s);
-
-	switch (opt) {
-	case SOPT_BROADCAST:
-		return 0; /* the socket layer keeps the flag */
-	case SOPT_TTL:
-		d->ttl = v;
-		return 0;
-	case SOPT_MCAST_TTL:
-		d->mcast_ttl = v;
-		return 0;
-	case SOPT_MCAST_LOOP:
-		d->mcast_loop = v;
-		return 0;
-	case SOPT_RCVBUF:
-		d->rcvbuf = v;
-		return 0;
-	case SOPT_SNDBUF:
-		d->sndbuf = v;
-		return 0;
-	}
-	return -EINVAL;
-}
-
-static int dget_opt(struct dpg_socket *s, enum sock_opt opt)
-{
-	struct dsock *d = dsock_of(s);
-
-	if (opt == SOPT_RCVBUF)
-		return d->rcvbuf;
-	if (opt == SOPT_SNDBUF)
-		return d->sndbuf;
-	return -EINVAL;
-}
-
-static int dset_mcast_if(struct dpg_socket *s, unsigned ifindex,
-			 const struct sockaddr_storage *addr)
-{
-	(void)s;
-	(void)ifindex;
-	(void)addr;
-	return -ENOTSUP; /* multicast on this backend: issue 5 */
-}
-
-static int dmembership(struct dpg_socket *s, const struct mship *m, bool join)
-{
-	(void)s;
-	(void)m;
-	(void)join;
-	return -ENOTSUP; /* multicast on this backend: issue 5 */
-}
-
-static int dsend_queue(struct dpg_socket *s, bool bytes)
-{
-	struct dsock *d = dsock_of(s);
-
-	return bytes ? (int)d->tx_held_bytes : (int)d->tx_held;
-}
-
 const struct backend_ops dpdk_backend_ops = {
 	.name = "dpdk",
 	.stack_size = sizeof(struct dstack),
@@ -757,6 +351,7 @@ const struct backend_ops dpdk_backend_ops = {
 	.set_opt = dset_opt,
 	.get_opt = dget_opt,
 	.set_mcast_if = dset_mcast_if,
+	.mcast_default_if = dmcast_default_if,
 	.membership = dmembership,
 	.send_queue = dsend_queue,
 };

@@ -4,7 +4,8 @@
  *
  * Addresses (RFC 4291): a link-local one from the port's MAC (§2.5.1) and
  * the configured one; the port receives all-nodes and the solicited-node
- * group of each (§2.7.1). Each is checked by Duplicate Address Detection
+ * group of each (§2.7.1), the latter joined through the multicast host
+ * (mcast.h) so that MLD reports them. Each is checked by Duplicate Address Detection
  * (RFC 4862 §5.4). They are optimistic (RFC 4429) while DAD runs, not
  * tentative: a DPDK program expects its addresses to work once
  * dpg_stack_open returns, and tentative ones would wait dad_transmits x
@@ -127,27 +128,33 @@ static void addr_start(struct dstack *ds, struct addr6 *a, const struct in6_addr
 	a->dad_next_ms = clock_now_ms();   /* first probe at the next timer tick */
 }
 
-/* The multicast MACs port pi receives for ND: all-nodes and the
- * solicited-node group of each address (join: add them, else delete). */
+/* What port pi receives for ND: all-nodes, whose MAC goes straight into
+ * the filter (it is never reported, RFC 3810 §6), and the solicited-node
+ * group of each address, joined as any-source memberships so that MLD
+ * reports them (RFC 4861 §7.2.1, RFC 4862 §5.4.2: "the node MUST join
+ * [...] the solicited-node multicast address of the tentative address").
+ * join false: leave them, without reports (the stack is closing). */
 static void nd_groups(struct dstack *ds, unsigned pi, bool join)
 {
 	struct port *p = &ds->ports[pi];
-	struct rte_ether_addr mac[1 + RTE_DIM(ds->p6[pi].addr)];
-	unsigned n = 0;
-	int rc;
+	int rc = join ? port_mc_add(p, &nd_all_nodes_mac) : port_mc_del(p, &nd_all_nodes_mac);
 
-	mac[n++] = nd_all_nodes_mac;
+	if (rc < 0 && join)
+		ND_LOG(ERR, "%s: cannot receive multicast for IPv6: %s", p->ifname,
+		       strerror(-rc));
 	for (unsigned i = 0; i < RTE_DIM(ds->p6[pi].addr); i++) {
 		struct in6_addr s = nd_solicited_node(&ds->p6[pi].addr[i].a);
 
-		if (ds->p6[pi].addr[i].state != ADDR6_NONE)
-			mac[n++] = nd_mc_mac(&s);
-	}
-	for (unsigned i = 0; i < n; i++) {
-		rc = join ? port_mc_add(p, &mac[i]) : port_mc_del(p, &mac[i]);
-		if (rc < 0 && join)
-			ND_LOG(ERR, "%s: cannot receive multicast for IPv6: %s", p->ifname,
-			       strerror(-rc));
+		if (ds->p6[pi].addr[i].state == ADDR6_NONE)
+			continue;
+		if (!join) {
+			mcast_leave_quiet(ds, pi, &s, NULL);
+			continue;
+		}
+		rc = mcast_join(ds, pi, &s, NULL);
+		if (rc < 0)
+			ND_LOG(ERR, "%s: cannot join the solicited-node group of an "
+			       "address: %s", p->ifname, strerror(-rc));
 	}
 }
 

@@ -2,7 +2,8 @@
  *
  * ICMPv6 (RFC 4443) for a host: echo reply, errors quoting our UDP flows
  * reported on the matching connected socket, errors sent under the rules of
- * §2.4, and the builder Neighbour Discovery sends with; NS/NA go to nd.c.
+ * §2.4, and the builder Neighbour Discovery sends with; NS/NA go to nd.c,
+ * MLD queries and reports to mld.c.
  */
 #include <errno.h>
 #include <netinet/icmp6.h>
@@ -11,6 +12,7 @@
 #include <rte_udp.h>
 
 #include "net/net.h"
+#include "net/wire.h"
 
 #define ICMP6_HOP_LIMIT 64
 /* §2.4 (c): an error carries as much of the offending packet as keeps it
@@ -337,6 +339,12 @@ void icmp6_input(struct dstack *ds, struct port *p, struct rte_mbuf *m,
 	case ND_NEIGHBOR_SOLICIT:
 	case ND_NEIGHBOR_ADVERT:
 		nd_input(ds, p, m, ip, len);
+		break;
+	case MLD_QUERY:
+	case MLD_V1_REPORT:
+	case MLD_V1_DONE:
+	case MLD_V2_REPORT:
+		mld_input(ds, p, m, ip, len);
 		break;
 	default: /* Router Advertisements too: gateway6 comes from the config */
 		net_drop(ds, m, DPG_DROP_icmp_unhandled);

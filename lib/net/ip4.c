@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  *
- * IPv4 (RFC 791) for a host (RFC 1122 §3.2.1): input validation, routing
- * (local, connected subnets, one default gateway), source selection, output.
+ * IPv4 (RFC 791) for a host (RFC 1122 §3.2.1): input validation, the
+ * destinations a host accepts (its addresses, broadcast, the groups its
+ * ports joined: RFC 1122 §3.3.6, RFC 1112 §7.2), routing (local, connected
+ * subnets, one default gateway; groups in udp_mcast.c), source selection,
+ * output.
  */
 #include <errno.h>
 
@@ -38,22 +41,67 @@ bool ip4_is_local(const struct dstack *ds, uint32_t a)
 	return false;
 }
 
-static bool is_bcast_src(const struct dstack *ds, uint32_t a)
+/* Whether a is the subnet broadcast of port config c (not on /31, /32). */
+static bool is_subnet_bcast(const struct port_cfg *c, uint32_t a)
 {
-	if (a == RTE_BE32(0xffffffff) || RTE_IS_IPV4_MCAST(rte_be_to_cpu_32(a)))
+	return c->ip4 != 0 && c->ip4_prefix < 31 && a == subnet_bcast(c);
+}
+
+bool ip4_is_bcast(const struct dstack *ds, uint32_t a)
+{
+	if (a == RTE_BE32(0xffffffff))
 		return true;
 	for (unsigned i = 0; i < ds->nports; i++)
-		if (ds->ports[i].cfg->ip4 != 0 && ds->ports[i].cfg->ip4_prefix < 31 &&
-		    a == subnet_bcast(ds->ports[i].cfg))
+		if (is_subnet_bcast(ds->ports[i].cfg, a))
 			return true;
 	return false;
 }
 
-int ip4_route(struct dstack *ds, uint32_t dst, struct route4 *rt)
+static bool is_bcast_src(const struct dstack *ds, uint32_t a)
+{
+	return RTE_IS_IPV4_MCAST(rte_be_to_cpu_32(a)) || ip4_is_bcast(ds, a);
+}
+
+/* The limited broadcast leaves by the port of s's own address (Linux: the
+ * interface of the bound address), else by the first with an address. */
+static int bcast_port(const struct dstack *ds, const struct dsock *s)
+{
+	uint32_t a = s != NULL && s->v4 ? in6_v4(&s->laddr) : 0;
+	int first = -1;
+
+	for (unsigned i = 0; i < ds->nports; i++) {
+		if (ds->ports[i].cfg->ip4 == 0)
+			continue;
+		if (ds->ports[i].cfg->ip4 == a)
+			return (int)i;
+		if (first < 0)
+			first = (int)i;
+	}
+	return first;
+}
+
+static int route_port(const struct dstack *ds, int pi, uint32_t dst, bool bcast,
+		      struct route4 *rt)
+{
+	if (pi < 0)
+		return -ENETUNREACH;
+	rt->port = pi;
+	rt->nexthop = dst;
+	rt->src = ds->ports[pi].cfg->ip4;
+	rt->bcast = bcast;
+	return 0;
+}
+
+int ip4_route(struct dstack *ds, const struct dsock *s, uint32_t dst,
+	      struct route4 *rt)
 {
 	int gw = -1;
 
-	rt->bcast = false;
+	rt->bcast = rt->mcast = false;
+	if (RTE_IS_IPV4_MCAST(rte_be_to_cpu_32(dst)))
+		return mcast_route4(ds, s, dst, rt);
+	if (dst == RTE_BE32(0xffffffff))
+		return route_port(ds, bcast_port(ds, s), dst, true, rt);
 	if (ip4_is_local(ds, dst)) {
 		rt->port = -1;
 		rt->nexthop = dst;
@@ -66,16 +114,8 @@ int ip4_route(struct dstack *ds, uint32_t dst, struct route4 *rt)
 
 		if (c->ip4 == 0)
 			continue;
-		if (dst == RTE_BE32(0xffffffff) ||
-		    (c->ip4_prefix < 31 && dst == subnet_bcast(c)) ||
-		    in_subnet(c, dst)) {
-			rt->port = (int)i;
-			rt->nexthop = dst;
-			rt->src = c->ip4;
-			rt->bcast = dst == RTE_BE32(0xffffffff) ||
-				    (c->ip4_prefix < 31 && dst == subnet_bcast(c));
-			return 0;
-		}
+		if (is_subnet_bcast(c, dst) || in_subnet(c, dst))
+			return route_port(ds, (int)i, dst, is_subnet_bcast(c, dst), rt);
 		if (gw < 0 && c->gw4 != 0)
 			gw = (int)i;
 	}
@@ -117,10 +157,18 @@ int ip4_send(struct dstack *ds, struct rte_mbuf *m, const struct route4 *rt)
 {
 	static const struct rte_ether_addr bcast = {
 		.addr_bytes = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
+	struct rte_ether_addr mac;
+	struct in6_addr g;
 
 	if (rt->bcast)
 		return eth_output(ds, &ds->ports[rt->port], m, &bcast,
 				  RTE_ETHER_TYPE_IPV4);
+	if (rt->mcast) { /* RFC 1112 §6.4: the group's MAC, no resolution */
+		g = in6_mapped(rt->nexthop);
+		mcast_mac(&g, &mac);
+		return eth_output(ds, &ds->ports[rt->port], m, &mac,
+				  RTE_ETHER_TYPE_IPV4);
+	}
 	return neigh_output(ds, (unsigned)rt->port, rt->nexthop, m);
 }
 
@@ -177,21 +225,60 @@ static enum dpg_drop_reason ip4_check(struct dstack *ds, struct rte_mbuf *m,
 	return DPG_DROP_MAX;
 }
 
+/* (9a) A group (RFC 1112 §7.2): IGMP to the host's membership state; UDP
+ * when the receiving port's interface state admits it (joined, and the
+ * source passes the filter its sockets' joins made); nothing else. */
+static void ip4_mcast_input(struct dstack *ds, struct port *p, struct rte_mbuf *m,
+			    struct rte_ipv4_hdr *ip)
+{
+	unsigned pi = port_index(ds, p);
+	struct in6_addr g = in6_mapped(ip->dst_addr), src = in6_mapped(ip->src_addr);
+
+	if (ip->next_proto_id == IPPROTO_IGMP)
+		igmp_input(ds, p, m, ip);
+	else if (ip->next_proto_id != IPPROTO_UDP)
+		net_drop(ds, m, DPG_DROP_ip4_not_for_us);
+	else if (!mcast_admits(ds, pi, &g, &src))
+		net_drop(ds, m, DPG_DROP_mcast_not_member);
+	else if (udp4_check(ds, m, ip) != NULL)
+		udp_mcast_deliver(ds, pi, m, false);
+}
+
+/* (9b) A broadcast (RFC 1122 §3.3.6): for UDP sockets only; ICMP echo to a
+ * broadcast is ignored, as Linux's icmp_echo_ignore_broadcasts does. */
+static void ip4_bcast_input(struct dstack *ds, struct port *p, struct rte_mbuf *m,
+			    struct rte_ipv4_hdr *ip)
+{
+	if (ip->next_proto_id != IPPROTO_UDP)
+		net_drop(ds, m, DPG_DROP_ip4_bcast_not_udp);
+	else if (udp4_check(ds, m, ip) != NULL)
+		udp_mcast_deliver(ds, port_index(ds, p), m, true);
+}
+
 void ip4_input(struct dstack *ds, struct port *p, struct rte_mbuf *m)
 {
 	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *,
 							  m->l2_len);
 	enum dpg_drop_reason why = ip4_check(ds, m, ip);
+	uint32_t dst = ip->dst_addr;
 
 	if (why != DPG_DROP_MAX) {
 		net_drop(ds, m, why);
 		return;
 	}
-	/* (9) for us: our address on any port (the weak host model of
-	 * RFC 1122 §3.3.4.2, as Linux); broadcast and multicast delivery
-	 * land with the multicast issue. */
-	if (ip->dst_addr == 0 || !ip4_is_local(ds, ip->dst_addr) ||
-	    (ip->dst_addr & IP4_LOOPBACK_MASK) == IP4_LOOPBACK_NET) {
+	/* (9) for us: a group, the limited broadcast or the receiving port's
+	 * subnet broadcast, or our address on any port (the weak host model
+	 * of RFC 1122 §3.3.4.2, as Linux) */
+	if (RTE_IS_IPV4_MCAST(rte_be_to_cpu_32(dst))) {
+		ip4_mcast_input(ds, p, m, ip);
+		return;
+	}
+	if (dst == RTE_BE32(0xffffffff) || is_subnet_bcast(p->cfg, dst)) {
+		ip4_bcast_input(ds, p, m, ip);
+		return;
+	}
+	if (dst == 0 || !ip4_is_local(ds, dst) ||
+	    (dst & IP4_LOOPBACK_MASK) == IP4_LOOPBACK_NET) {
 		net_drop(ds, m, DPG_DROP_ip4_not_for_us);
 		return;
 	}
@@ -201,6 +288,9 @@ void ip4_input(struct dstack *ds, struct port *p, struct rte_mbuf *m)
 		break;
 	case IPPROTO_ICMP:
 		icmp4_input(ds, p, m, ip);
+		break;
+	case IPPROTO_IGMP: /* a query sent to our address (RFC 3376 §4.1.12) */
+		igmp_input(ds, p, m, ip);
 		break;
 	default:
 		net_drop(ds, m, DPG_DROP_ip4_unknown_proto);

@@ -14,11 +14,6 @@
 #define IP6_VERSION_MASK RTE_BE32(0xfu << 28)
 #define IP6_FLOW_LABEL_MASK RTE_BE32(RTE_IPV6_HDR_FL_MASK)
 
-static unsigned port_index(const struct dstack *ds, const struct port *p)
-{
-	return (unsigned)(p - ds->ports);
-}
-
 static bool in6_prefix_eq(const struct in6_addr *a, const struct in6_addr *b,
 			  unsigned len)
 {
@@ -28,15 +23,6 @@ static bool in6_prefix_eq(const struct in6_addr *a, const struct in6_addr *b,
 	if (memcmp(a, b, bytes) != 0)
 		return false;
 	return bits == 0 || ((a->s6_addr[bytes] ^ b->s6_addr[bytes]) & mask) == 0;
-}
-
-/* ff02::1:ffXX:XXXX, the solicited-node group of a (RFC 4291 §2.7.1). */
-static bool is_solicited_node_of(const struct in6_addr *g, const struct in6_addr *a)
-{
-	static const uint8_t pfx[13] = { 0xff, 0x02, [11] = 0x01, [12] = 0xff };
-
-	return memcmp(g->s6_addr, pfx, sizeof(pfx)) == 0 &&
-	       memcmp(&g->s6_addr[13], &a->s6_addr[13], 3) == 0;
 }
 
 static bool is_all_nodes(const struct in6_addr *a)
@@ -58,11 +44,10 @@ int ip6_local_ifindex(const struct dstack *ds, const struct in6_addr *a)
 	return -EADDRNOTAVAIL;
 }
 
-/* The port with interface index `scope`, or -1. */
-static int port_of_scope(const struct dstack *ds, uint32_t scope)
+int port_of_ifindex(const struct dstack *ds, uint32_t ifindex)
 {
 	for (unsigned i = 0; i < ds->nports; i++)
-		if (scope != 0 && ds->ports[i].ifindex == scope)
+		if (ifindex != 0 && ds->ports[i].ifindex == ifindex)
 			return (int)i;
 	return -1;
 }
@@ -93,7 +78,7 @@ static int route_port(const struct dstack *ds, struct route6 *rt, unsigned pi,
 static int route_link_local(struct dstack *ds, const struct in6_addr *dst,
 			    uint32_t scope, struct route6 *rt)
 {
-	int pi = port_of_scope(ds, scope);
+	int pi = port_of_ifindex(ds, scope);
 	const struct addr6 *ll;
 
 	if (pi < 0)
@@ -106,14 +91,14 @@ static int route_link_local(struct dstack *ds, const struct in6_addr *dst,
 	return route_port(ds, rt, (unsigned)pi, dst, P6_LL);
 }
 
-int ip6_route(struct dstack *ds, const struct in6_addr *dst, uint32_t scope,
-	      struct route6 *rt)
+int ip6_route(struct dstack *ds, const struct dsock *s, const struct in6_addr *dst,
+	      uint32_t scope, struct route6 *rt)
 {
 	int gw = -1;
 
-	/* Multicast sending lands with the multicast issue. */
-	if (IN6_IS_ADDR_MULTICAST(dst) || IN6_IS_ADDR_UNSPECIFIED(dst) ||
-	    IN6_IS_ADDR_V4MAPPED(dst))
+	if (IN6_IS_ADDR_MULTICAST(dst))
+		return mcast_route6(ds, s, dst, scope, rt);
+	if (IN6_IS_ADDR_UNSPECIFIED(dst) || IN6_IS_ADDR_V4MAPPED(dst))
 		return -ENETUNREACH;
 	if (IN6_IS_ADDR_LINKLOCAL(dst))
 		return route_link_local(ds, dst, scope, rt);
@@ -149,14 +134,14 @@ void ip6_fill(struct rte_ipv6_hdr *ip, const struct in6_addr *src,
 int ip6_send(struct dstack *ds, struct rte_mbuf *m, const struct route6 *rt)
 {
 	const struct in6_addr *nh = &rt->nexthop;
-	struct rte_ether_addr mac = {
-		.addr_bytes = { 0x33, 0x33, nh->s6_addr[12], nh->s6_addr[13],
-				nh->s6_addr[14], nh->s6_addr[15] } };
+	struct rte_ether_addr mac;
 
 	/* RFC 2464 §7: a multicast group's MAC needs no resolution. */
-	if (IN6_IS_ADDR_MULTICAST(nh))
+	if (IN6_IS_ADDR_MULTICAST(nh)) {
+		mcast_mac(nh, &mac);
 		return eth_output(ds, &ds->ports[rt->port], m, &mac,
 				  RTE_ETHER_TYPE_IPV6);
+	}
 	return neigh_output6(ds, (unsigned)rt->port, nh, m);
 }
 
@@ -195,21 +180,17 @@ static enum dpg_drop_reason ip6_check(struct rte_mbuf *m, const struct rte_ipv6_
 
 /* (5) The destinations port pi answers to (RFC 4291 §2.8): its own usable
  * addresses, another port's global ones (the weak host model, as IPv4 and
- * Linux; link-local ones are the link's), all-nodes and the solicited-node
- * groups of its addresses (DAD needs those of tentative ones too). Other
- * groups land with the multicast issue. */
+ * Linux; link-local ones are the link's), all-nodes, and the groups it
+ * joined (mcast_joined): its sockets', and the solicited-node groups of its
+ * addresses, tentative ones included, which nd_start joins. */
 static enum dpg_drop_reason ip6_dst_check(const struct dstack *ds, unsigned pi,
 					  const struct in6_addr *dst)
 {
 	bool dup = false;
 
 	if (IN6_IS_ADDR_MULTICAST(dst)) {
-		if (is_all_nodes(dst))
+		if (is_all_nodes(dst) || mcast_joined(ds, pi, dst))
 			return DPG_DROP_MAX;
-		for (unsigned k = 0; k < RTE_DIM(ds->p6[pi].addr); k++)
-			if (ds->p6[pi].addr[k].state != ADDR6_NONE &&
-			    is_solicited_node_of(dst, &ds->p6[pi].addr[k].a))
-				return DPG_DROP_MAX;
 		return DPG_DROP_ip6_not_for_us;
 	}
 	for (unsigned i = 0; i < ds->nports; i++) {
@@ -360,6 +341,19 @@ static bool ip6_unspecified_src(const struct rte_ipv6_hdr *ip)
 	return memcmp(ip->src_addr, any, sizeof(any)) == 0;
 }
 
+/* (7) UDP to a group: when the receiving port's interface state admits
+ * its source (RFC 3810 §6.2), to every socket that takes it. */
+static void ip6_mcast_udp(struct dstack *ds, struct port *p, struct rte_mbuf *m,
+			  const struct rte_ipv6_hdr *ip, const struct in6_addr *g)
+{
+	unsigned pi = port_index(ds, p);
+
+	if (!mcast_admits(ds, pi, g, (const struct in6_addr *)ip->src_addr))
+		net_drop(ds, m, DPG_DROP_mcast_not_member);
+	else if (udp6_check(ds, m, ip) != NULL)
+		udp_mcast_deliver(ds, pi, m, false);
+}
+
 void ip6_input(struct dstack *ds, struct port *p, struct rte_mbuf *m)
 {
 	struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *,
@@ -391,6 +385,8 @@ void ip6_input(struct dstack *ds, struct port *p, struct rte_mbuf *m)
 		icmp6_input(ds, p, m, ip);
 	else if (ip6_unspecified_src(ip)) /* a datagram that cannot be answered */
 		net_drop(ds, m, DPG_DROP_ip6_bad_source);
+	else if (w.mcast)
+		ip6_mcast_udp(ds, p, m, ip, &dst);
 	else
 		udp6_input(ds, p, m, ip, p->ifindex);
 }

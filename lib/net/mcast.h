@@ -36,8 +36,9 @@ struct mcast;   /* a stack's multicast state (mcast_if.c); dstack.mc */
  * 0 or -ENOMEM. */
 int mcast_init(struct dstack *ds);
 /* At stack close, before the ports close: every group MAC out of the
- * filters, the table freed. No report is sent (a closing stack is a host
- * leaving the link; the querier times it out, as for a crashed host). */
+ * filters, the table freed. The sockets were closed before: their leaves
+ * sent one state-change report each (dstack_close flushes them), without
+ * retransmissions; the stack's own groups (solicited-node) leave quietly. */
 void mcast_fini(struct dstack *ds);
 
 /* One membership of (group, src) on port index pi, made by a socket or by
@@ -54,12 +55,19 @@ int mcast_join(struct dstack *ds, unsigned pi, const struct in6_addr *group,
 	       const struct in6_addr *src);
 void mcast_leave(struct dstack *ds, unsigned pi, const struct in6_addr *group,
 		 const struct in6_addr *src);
+/* mcast_leave without any report: for the stack's own memberships when
+ * it closes (nd_stop), as mcast_fini sends none either. */
+void mcast_leave_quiet(struct dstack *ds, unsigned pi, const struct in6_addr *group,
+		       const struct in6_addr *src);
 
 /* Whether port pi has joined group (any filter): for accepting queries
- * and other control traffic sent to the group. */
+ * and other control traffic sent to the group. 224.0.0.1 and ff02::1 are
+ * always joined (RFC 3376 §5, RFC 4291 §2.8). */
 bool mcast_joined(const struct dstack *ds, unsigned pi, const struct in6_addr *group);
 /* Whether port pi's interface state admits a datagram to group from src:
- * joined, and in EXCLUDE mode or src in the INCLUDE list. */
+ * joined, and in EXCLUDE mode or src in the INCLUDE list (224.0.0.1 and
+ * ff02::1: always). Cost: one rte_hash lookup of (port, group), then in
+ * INCLUDE mode a scan of the group's sources ([mcast] sources at most). */
 bool mcast_admits(const struct dstack *ds, unsigned pi, const struct in6_addr *group,
 		  const struct in6_addr *src);
 
@@ -76,6 +84,28 @@ void igmp_input(struct dstack *ds, struct port *p, struct rte_mbuf *m,
  * was verified: the header at l2_len + l3_len, len bytes. Owns m. */
 void mld_input(struct dstack *ds, struct port *p, struct rte_mbuf *m,
 	       struct rte_ipv6_hdr *ip, unsigned len);
+
+/* ---- internal to the multicast files (mcast_if.c, igmp.c, mld.c) ---- */
+struct mc_state;
+/* The interface state of the stack (mcast_state.h). */
+struct mc_state *mcast_state(struct dstack *ds);
+/* What goes before an IGMP message (IPv4 header with Router Alert) and
+ * an MLD one (IPv6 header, Hop-by-Hop header with Router Alert). */
+#define IGMP_IP_ROOM 24
+#define MLD_IP_ROOM 48
+/* A new packet holding room bytes, then len zeroed bytes of message;
+ * NULL when the pool is empty (counted). */
+struct rte_mbuf *mcast_msg_alloc(struct dstack *ds, unsigned room, unsigned len);
+/* Send the IGMP message m holds after IGMP_IP_ROOM bytes (its checksum
+ * still to compute) out of port pi to dst, counted in igmp_reports.
+ * Owns m. */
+void igmp_send(struct dstack *ds, unsigned pi, struct rte_mbuf *m, uint32_t dst);
+/* The same for the ICMPv6 message after MLD_IP_ROOM bytes (mld_reports). */
+void mld_send(struct dstack *ds, unsigned pi, struct rte_mbuf *m, const struct in6_addr *dst);
+/* IGMPv1/v2 report or IGMPv2 leave (v2 true, leave), MLDv1 report or done. */
+void igmp_send_old(struct dstack *ds, unsigned pi, bool v2, bool leave,
+		   const struct in6_addr *group);
+void mld_send_v1(struct dstack *ds, unsigned pi, bool done, const struct in6_addr *group);
 
 /* The multicast MAC of group (RFC 1112 §6.4: 01:00:5e + low 23 bits;
  * RFC 2464 §7: 33:33 + low 32 bits). */

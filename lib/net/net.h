@@ -2,10 +2,13 @@
  *
  * The DPDK backend's stack and socket objects and the protocol layers' entry
  * points (the files of lib/net). Receive: port rx -> eth_input -> arp_input |
- * ip4_input -> icmp4_input | udp4_input -> udp_deliver, and ip6_input ->
- * icmp6_input (-> nd_input) | udp6_input -> udp_deliver. Send: udp4_output
- * -> ip4_route -> local delivery | neigh_output -> eth header -> net_tx;
- * udp6_output -> ip6_route -> local delivery | neigh_output6 -> the same.
+ * ip4_input -> icmp4_input | igmp_input | udp4_input -> udp_deliver, and
+ * ip6_input -> icmp6_input (-> nd_input | mld_input) | udp6_input ->
+ * udp_deliver; a group or broadcast destination -> udp_mcast_deliver (a copy
+ * to each socket that takes it). Send: udp4_output -> ip4_route -> local
+ * delivery | neigh_output (groups, broadcast: their MAC, and a loop copy to
+ * udp_mcast_deliver) -> eth header -> net_tx; udp6_output -> ip6_route ->
+ * the same with neigh_output6.
  *
  * Addresses: IPv4 as uint32_t in network order; IPv6 as struct in6_addr.
  * Sockets keep both kinds in struct in6_addr, IPv4 v4-mapped
@@ -29,6 +32,7 @@
 #include <rte_mbuf_dyn.h>
 
 #include "core/stack.h"
+#include "net/ip6_cksum.h"
 #include "net/mcast.h"
 #include "port/port.h"
 #include "sock/socket.h"
@@ -136,6 +140,15 @@ struct dstack {
 	char name[16];
 };
 
+/* One multicast membership of a socket: group joined on port index pi,
+ * any-source or from one source (addresses v4-mapped for IPv4). Each is
+ * one mcast_join of the port's interface state. */
+struct dmship {
+	struct in6_addr group, src;
+	unsigned pi;
+	bool has_src;
+};
+
 struct dsock {
 	struct dpg_socket s;
 	/* Addresses (network order). v4: the socket is in the IPv4 table
@@ -154,6 +167,11 @@ struct dsock {
 	/* options */
 	int ttl, mcast_ttl;          /* TTL / hop limit */
 	bool mcast_loop;
+	int mcast_pi;                /* port sends to groups leave by; -1: default */
+	uint32_t mcast_src4;         /* IPv4 multicast interface address given, or 0 */
+	/* multicast memberships (udp_mcast.c) */
+	struct dmship *mships;
+	unsigned nmships, capmships;
 	int rcvbuf, sndbuf;
 	/* receive queue (pull mode, and local datagrams awaiting dispatch) */
 	struct pktq rxq;
@@ -203,6 +221,14 @@ static inline struct dsock *dsock_of(struct dpg_socket *s)
 {
 	return (struct dsock *)s;
 }
+
+/* The index in ds->ports of port p. */
+static inline unsigned port_index(const struct dstack *ds, const struct port *p)
+{
+	return (unsigned)(p - ds->ports);
+}
+/* The port index of interface ifindex, or -1 (ip6.c). */
+int port_of_ifindex(const struct dstack *ds, uint32_t ifindex);
 
 #define DDROP(ds, reason) STACK_DROP(&(ds)->st, reason, 1)
 
@@ -273,19 +299,28 @@ struct route4 {
 	uint32_t nexthop;
 	uint32_t src;    /* preferred source address */
 	bool bcast;      /* destination is a broadcast address */
+	bool mcast;      /* destination is a group (mcast_route4) */
 };
+/* RFC 1122 §3.2.1 checks, then by destination: own unicast (UDP, ICMP,
+ * IGMP), broadcast (UDP only), group (IGMP, or UDP the port admits). */
 void ip4_input(struct dstack *ds, struct port *p, struct rte_mbuf *m);
-/* Route to dst (network order). 0, or -ENETUNREACH. */
-int ip4_route(struct dstack *ds, uint32_t dst, struct route4 *rt);
+/* Route to dst (network order) for socket s (NULL: none): groups by
+ * mcast_route4, the limited broadcast out of the port of s's address
+ * (else the first port with an IPv4 address). 0, or -ENETUNREACH. */
+int ip4_route(struct dstack *ds, const struct dsock *s, uint32_t dst,
+	      struct route4 *rt);
 /* Whether addr is the stack's own (a port address or 127/8). */
 bool ip4_is_local(const struct dstack *ds, uint32_t addr);
+/* Whether addr is 255.255.255.255 or a port's subnet broadcast. */
+bool ip4_is_bcast(const struct dstack *ds, uint32_t addr);
 /* Fill an IPv4 header (no options; checksum left 0). */
 void ip4_fill(struct dstack *ds, struct rte_ipv4_hdr *ip, uint32_t src,
 	      uint32_t dst, uint8_t proto, uint8_t ttl, uint16_t total_len);
 /* Header checksum: offloaded to port p when it can, else computed. */
 void ip4_cksum(const struct port *p, struct rte_mbuf *m, struct rte_ipv4_hdr *ip);
-/* Send an IPv4 packet (m starts at its IP header) along rt: broadcast frame
- * or through the neighbour cache. 0, or -EAGAIN with m NOT taken. */
+/* Send an IPv4 packet (m starts at its IP header) along rt: broadcast or
+ * group frame, or through the neighbour cache. 0, or -EAGAIN with m NOT
+ * taken. */
 int ip4_send(struct dstack *ds, struct rte_mbuf *m, const struct route4 *rt);
 
 /* ---- ip6.c ---- */
@@ -298,11 +333,12 @@ struct route6 {
  * extension headers), check the destination, hand to udp6_input /
  * icmp6_input. */
 void ip6_input(struct dstack *ds, struct port *p, struct rte_mbuf *m);
-/* Route to dst; scope: its sin6_scope_id (an ifindex; a link-local dst
- * needs one naming a port). 0, -ENETUNREACH, or -EINVAL (link-local
- * without a usable scope), -EADDRNOTAVAIL (no usable source). */
-int ip6_route(struct dstack *ds, const struct in6_addr *dst, uint32_t scope,
-	      struct route6 *rt);
+/* Route to dst for socket s (NULL: none; groups by mcast_route6); scope:
+ * its sin6_scope_id (an ifindex; a link-local dst needs one naming a
+ * port). 0, -ENETUNREACH, or -EINVAL (link-local without a usable scope),
+ * -EADDRNOTAVAIL (no usable source). */
+int ip6_route(struct dstack *ds, const struct dsock *s, const struct in6_addr *dst,
+	      uint32_t scope, struct route6 *rt);
 /* The interface index of a usable own address: LO_IFINDEX for ::1, the
  * port's for its addresses; -EADDRNOTAVAIL otherwise (duplicate too). */
 int ip6_local_ifindex(const struct dstack *ds, const struct in6_addr *a);
@@ -318,48 +354,6 @@ void ip6_fill(struct rte_ipv6_hdr *ip, const struct in6_addr *src,
  * neighbour cache (multicast destinations straight to their 33:33 MAC).
  * 0, or -EAGAIN with m NOT taken. */
 int ip6_send(struct dstack *ds, struct rte_mbuf *m, const struct route6 *rt);
-/* Ones'-complement sum (not folded, not inverted) of the IPv6
- * pseudo-header for an upper-layer packet of len bytes (RFC 8200 §8.1). */
-static inline uint32_t ip6_phdr_sum(const struct rte_ipv6_hdr *ip, uint8_t proto,
-				    uint32_t len)
-{
-	uint32_t sum = __rte_raw_cksum(ip->src_addr, 32, 0);
-	uint32_t l = rte_cpu_to_be_32(len), p = rte_cpu_to_be_32(proto);
-
-	sum = __rte_raw_cksum(&l, 4, sum);
-	return __rte_raw_cksum(&p, 4, sum);
-}
-/* The folded ones'-complement sum of len bytes at offset off of m and
- * the pseudo-header; 0 when m is shorter (never a valid sum: the
- * pseudo-header alone is not 0). */
-static inline uint16_t ip6_l4_sum(const struct rte_mbuf *m,
-				  const struct rte_ipv6_hdr *ip, uint8_t proto,
-				  unsigned off, unsigned len)
-{
-	uint16_t raw = 0;
-
-	if (len > 0 && rte_raw_cksum_mbuf(m, off, len, &raw) != 0)
-		return 0;
-	return __rte_raw_cksum_reduce(ip6_phdr_sum(ip, proto, len) + raw);
-}
-/* The checksum to store in an upper-layer header (checksum field 0 in
- * m): len bytes at offset off of m, with the pseudo-header. */
-static inline uint16_t ip6_l4_cksum(const struct rte_mbuf *m,
-				    const struct rte_ipv6_hdr *ip, uint8_t proto,
-				    unsigned off, unsigned len)
-{
-	uint16_t sum = (uint16_t)~ip6_l4_sum(m, ip, proto, off, len);
-
-	return sum == 0 ? 0xffff : sum;
-}
-/* Whether the upper-layer checksum of len bytes at off verifies. */
-static inline bool ip6_l4_cksum_ok(const struct rte_mbuf *m,
-				   const struct rte_ipv6_hdr *ip, uint8_t proto,
-				   unsigned off, unsigned len)
-{
-	return ip6_l4_sum(m, ip, proto, off, len) == 0xffff;
-}
-
 /* ---- icmp6.c ---- */
 /* An ICMPv6 message (checksum not yet verified): echo request, errors
  * quoting our UDP flows, NS/NA (-> nd_input). ICMPv6 header at
@@ -383,61 +377,7 @@ int icmp6_send(struct dstack *ds, unsigned pi, const struct in6_addr *src,
 void icmp4_input(struct dstack *ds, struct port *p, struct rte_mbuf *m,
 		 struct rte_ipv4_hdr *ip);
 
-/* ---- udp.c (input), udp_out.c (output) ---- */
-void udp4_input(struct dstack *ds, struct port *p, struct rte_mbuf *m,
-		struct rte_ipv4_hdr *ip, uint32_t ifindex);
-/* An IPv6 UDP datagram; ip6_input set l3_len past the extension headers. */
-void udp6_input(struct dstack *ds, struct port *p, struct rte_mbuf *m,
-		struct rte_ipv6_hdr *ip, uint32_t ifindex);
-/* Build and send one datagram from s. 0 or -errno (-EAGAIN backpressure). */
-int udp4_output(struct dstack *ds, struct dsock *s, const struct iovec *iov,
-		int iovcnt, size_t len, uint32_t dst, uint16_t dport);
-int udp6_output(struct dstack *ds, struct dsock *s, const struct iovec *iov,
-		int iovcnt, size_t len, const struct in6_addr *dst,
-		uint32_t scope, uint16_t dport);
-/* Next queued datagram of s, skipping (and counting) any not from its
- * connected peer; NULL when none. */
-struct rte_mbuf *udp_rx_pop(struct dstack *ds, struct dsock *s);
-/* Dispatch up to budget queued datagrams of s to its data handler. */
-unsigned udp_dispatch(struct dstack *ds, struct dsock *s, unsigned budget);
-/* Queue m on s, bounded by its receive buffer size (else dropped as
- * rx_queue_full). Returns 1 if queued. */
-int udp_enqueue(struct dstack *ds, struct dsock *s, struct rte_mbuf *m);
-/* Copy one queued datagram of s into an rmsg; frees m. */
-void udp_copy_out(struct dstack *ds, struct dsock *s, struct rte_mbuf *m,
-		  struct dpg_rmsg *out);
-
-/* ---- udp_table.c ---- */
-int udp_table_init(struct dstack *ds);
-void udp_table_fini(struct dstack *ds);
-/* Bind s to (laddr, lport) (laddr v4-mapped for the IPv4 table); lport 0
- * picks an ephemeral port. Port conflicts follow Linux's rules across
- * both families (dual-stack :: holds 0.0.0.0 unless ipv6_only). */
-int udp_table_bind(struct dstack *ds, struct dsock *s, const struct in6_addr *laddr,
-		   uint16_t lport);
-void udp_table_unbind(struct dstack *ds, struct dsock *s);
-/* udp_port.c: the port (host order) s may bind on laddr (v4: an IPv4 table
- * address): port_h itself if no socket there conflicts, an ephemeral one
- * for 0; -EADDRINUSE otherwise. */
-int udp_port_claim(struct dstack *ds, const struct dsock *s,
-		   const struct in6_addr *laddr, bool v4, uint16_t port_h);
-/* Connect s: its 4-tuple into the table of raddr's kind (v4-mapped raddr:
- * IPv4 table, laddr then v4-mapped too). */
-int udp_table_connect(struct dstack *ds, struct dsock *s, const struct in6_addr *laddr,
-		      const struct in6_addr *raddr, uint16_t rport);
-void udp_table_disconnect(struct dstack *ds, struct dsock *s);
-/* The socket a datagram to (daddr, dport) from (saddr, sport) goes to:
- * IPv4 (dual-stack :: sockets after IPv4 ones), IPv6. */
-struct dsock *udp_table_lookup(struct dstack *ds, uint32_t daddr, uint16_t dport,
-			       uint32_t saddr, uint16_t sport);
-struct dsock *udp_table_lookup6(struct dstack *ds, const struct in6_addr *daddr,
-				uint16_t dport, const struct in6_addr *saddr,
-				uint16_t sport);
-/* The connected socket of a 4-tuple (for ICMP errors), or NULL. */
-struct dsock *udp_table_conn(struct dstack *ds, uint32_t laddr, uint16_t lport,
-			     uint32_t raddr, uint16_t rport);
-struct dsock *udp_table_conn6(struct dstack *ds, const struct in6_addr *laddr,
-			      uint16_t lport, const struct in6_addr *raddr,
-			      uint16_t rport);
+/* The UDP layer's entry points (udp.c, udp_out.c, udp_mcast.c, udp_table.c). */
+#include "net/udp.h"
 
 #endif /* NET_NET_H */

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  *
  * UDP input (RFC 768, RFC 1122 §4.1) over IPv4 and IPv6 (RFC 8200 §8.1: the
- * checksum is mandatory): length and checksum checks, demux, delivery to
- * data handlers or receive queues (IPv4 senders of AF_INET6 sockets
- * v4-mapped, link-local senders scoped). Output is udp_out.c.
+ * checksum is mandatory): length and checksum checks (udp4_check and
+ * udp6_check, shared with group and broadcast delivery in udp_mcast.c),
+ * unicast demux, delivery to data handlers or receive queues (IPv4 senders
+ * of AF_INET6 sockets v4-mapped, link-local senders scoped). Output is
+ * udp_out.c.
  */
 #include <errno.h>
 #include <string.h>
@@ -146,35 +148,30 @@ static void udp_input_to(struct dstack *ds, struct dsock *s, struct rte_mbuf *m,
 	ds->delivered += (unsigned)udp_deliver(ds, s, m);
 }
 
-void udp4_input(struct dstack *ds, struct port *p, struct rte_mbuf *m,
-		struct rte_ipv4_hdr *ip, uint32_t ifindex)
+struct rte_udp_hdr *udp4_check(struct dstack *ds, struct rte_mbuf *m,
+			       const struct rte_ipv4_hdr *ip)
 {
 	struct rte_udp_hdr *u = udp_check_len(ds, m);
 
-	(void)p;
-	if (u == NULL)
-		return;
-	if (!udp4_cksum_ok(m, ip, u, m->l2_len + m->l3_len)) {
+	if (u != NULL && !udp4_cksum_ok(m, ip, u, m->l2_len + m->l3_len)) {
 		net_drop(ds, m, DPG_DROP_udp_bad_checksum);
-		return;
+		return NULL;
 	}
-	udp_input_to(ds, udp_table_lookup(ds, ip->dst_addr, u->dst_port,
-					  ip->src_addr, u->src_port), m, ifindex);
+	return u;
 }
 
-void udp6_input(struct dstack *ds, struct port *p, struct rte_mbuf *m,
-		struct rte_ipv6_hdr *ip, uint32_t ifindex)
+struct rte_udp_hdr *udp6_check(struct dstack *ds, struct rte_mbuf *m,
+			       const struct rte_ipv6_hdr *ip)
 {
 	struct rte_udp_hdr *u = udp_check_len(ds, m);
 	uint64_t f;
 
-	(void)p;
 	if (u == NULL)
-		return;
+		return NULL;
 	/* The checksum is mandatory over IPv6 (RFC 8200 §8.1). */
 	if (u->dgram_cksum == 0) {
 		net_drop(ds, m, DPG_DROP_udp6_zero_checksum);
-		return;
+		return NULL;
 	}
 	f = m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
 	if (f == RTE_MBUF_F_RX_L4_CKSUM_BAD ||
@@ -182,12 +179,34 @@ void udp6_input(struct dstack *ds, struct port *p, struct rte_mbuf *m,
 	     !ip6_l4_cksum_ok(m, ip, IPPROTO_UDP, m->l2_len + m->l3_len,
 			      rte_be_to_cpu_16(u->dgram_len)))) {
 		net_drop(ds, m, DPG_DROP_udp_bad_checksum);
-		return;
+		return NULL;
 	}
-	udp_input_to(ds, udp_table_lookup6(ds, (const struct in6_addr *)ip->dst_addr,
-					   u->dst_port,
-					   (const struct in6_addr *)ip->src_addr,
-					   u->src_port), m, ifindex);
+	return u;
+}
+
+void udp4_input(struct dstack *ds, struct port *p, struct rte_mbuf *m,
+		struct rte_ipv4_hdr *ip, uint32_t ifindex)
+{
+	struct rte_udp_hdr *u = udp4_check(ds, m, ip);
+
+	(void)p;
+	if (u != NULL)
+		udp_input_to(ds, udp_table_lookup(ds, ip->dst_addr, u->dst_port,
+						  ip->src_addr, u->src_port),
+			     m, ifindex);
+}
+
+void udp6_input(struct dstack *ds, struct port *p, struct rte_mbuf *m,
+		struct rte_ipv6_hdr *ip, uint32_t ifindex)
+{
+	struct rte_udp_hdr *u = udp6_check(ds, m, ip);
+
+	(void)p;
+	if (u != NULL)
+		udp_input_to(ds, udp_table_lookup6(ds, (const struct in6_addr *)ip->dst_addr,
+						   u->dst_port,
+						   (const struct in6_addr *)ip->src_addr,
+						   u->src_port), m, ifindex);
 }
 
 /* Whether queued datagram m comes from s's peer (always, unconnected). */

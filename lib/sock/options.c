@@ -144,9 +144,11 @@ int dpg_set_multicast_interface(struct dpg_socket *s, const char *iface)
 					ifindex == 0 ? NULL : &addr);
 }
 
-/* Build a membership key from the user's strings; source may be NULL. */
+/* Build a membership key from the user's strings; source may be NULL.
+ * *chosen: the backend chose the interface (none was named). */
 static int mship_parse(const struct dpg_socket *s, const char *source,
-		       const char *group, const char *iface, struct mship *m)
+		       const char *group, const char *iface, struct mship *m,
+		       bool *chosen)
 {
 	struct sockaddr_storage ifaddr;
 	int rc;
@@ -177,6 +179,14 @@ static int mship_parse(const struct dpg_socket *s, const char *source,
 			return rc;
 		m->ifindex = (unsigned)rc;
 	}
+	*chosen = false;
+	if (m->ifindex == 0 && s->st->ops->mcast_default_if != NULL) {
+		rc = s->st->ops->mcast_default_if(s, &m->group);
+		if (rc < 0)
+			return rc;
+		m->ifindex = (unsigned)rc;
+		*chosen = true;
+	}
 	return 0;
 }
 
@@ -184,11 +194,12 @@ static int join(struct dpg_socket *s, const char *source, const char *group,
 		const char *iface)
 {
 	struct mship m;
+	bool chosen;
 	int rc;
 
 	if (!sock_valid(s))
 		return -EINVAL;
-	rc = mship_parse(s, source, group, iface, &m);
+	rc = mship_parse(s, source, group, iface, &m, &chosen);
 	if (rc < 0)
 		return rc;
 	if (mship_find(&s->mships, &m, false) >= 0)
@@ -215,16 +226,22 @@ static int leave(struct dpg_socket *s, const char *source, const char *group,
 		 const char *iface)
 {
 	struct mship m;
+	bool chosen;
 	int idx, rc;
 
 	if (!sock_valid(s))
 		return -EINVAL;
-	rc = mship_parse(s, source, group, iface, &m);
+	rc = mship_parse(s, source, group, iface, &m, &chosen);
 	if (rc < 0)
 		return rc;
 	/* Without an interface, leave wherever the group was joined (Node:
-	 * "drop membership on all valid interfaces" — the first one here). */
+	 * "drop membership on all valid interfaces" — the first one here),
+	 * the backend's default interface first. */
 	idx = mship_find(&s->mships, &m, iface == NULL);
+	if (idx < 0 && chosen) {
+		m.ifindex = 0;
+		idx = mship_find(&s->mships, &m, true);
+	}
 	if (idx < 0)
 		return -EADDRNOTAVAIL;
 	rc = s->st->ops->membership(s, &s->mships.v[idx], false);

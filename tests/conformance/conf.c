@@ -10,6 +10,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <ifaddrs.h>
 #include <inttypes.h>
 #include <net/if.h>
 #include <poll.h>
@@ -683,4 +684,28 @@ uint16_t conf_free_port(int family)
 
 	close(fd);
 	return port;
+}
+
+unsigned conf_ifindex_of(const char *ip)
+{
+	struct sockaddr_storage want = conf_ss(ip, 0);
+	struct ifaddrs *all, *ifa;
+	unsigned idx = 0;
+
+	if (getifaddrs(&all) != 0)
+		fail_msg("getifaddrs: %s", strerror(errno));
+	for (ifa = all; ifa != NULL && idx == 0; ifa = ifa->ifa_next) {
+		struct sockaddr_storage have;
+
+		if (ifa->ifa_addr == NULL || ifa->ifa_addr->sa_family != want.ss_family)
+			continue;
+		memset(&have, 0, sizeof(have));
+		memcpy(&have, ifa->ifa_addr, conf_sa_len(ifa->ifa_addr));
+		if (conf_sa_ip_equal(&have, &want))
+			idx = if_nametoindex(ifa->ifa_name);
+	}
+	freeifaddrs(all);
+	if (idx == 0)
+		fail_msg("no interface holds %s", ip);
+	return idx;
 }

@@ -17,12 +17,17 @@
  *   198.18.0.3 / fd00:dc::3  a permanent neighbour on dpgc0 that nobody
  *                            answers: a sink; dpgc0 has a slow tbf qdisc so
  *                            sends to the sink meet backpressure
- *   224.0.0.0/4 routed via dpgc0, so joins without an interface use dpgc0.
+ *   224.0.0.0/4 routed via dpgc0, so joins without an interface use dpgc0;
+ *   accept_local on dpgc0, so that a group datagram the peer sends out of
+ *   dpgc0p (a local address) is not dropped as martian on dpgc0.
  * The dpdk backend's namespace (the same addresses, other interfaces): its
  * stack owns 198.18.0.2/24 and fd00:dc::2/64 on a net_tap port
- * (tests/conformance/dpdk.ini) whose kernel side, dpg0, holds the kernel
- * peer 198.18.0.1/24 and fd00:dc::1/64; the sink is the peer itself (a small
- * send buffer gives backpressure there) and nothing is routed beyond the /24.
+ * (tests/conformance/dpdk.ini, [port0]) whose kernel side, dpg0, holds the
+ * kernel peer 198.18.0.1/24 and fd00:dc::1/64, and 198.18.1.2/24 and
+ * fd00:dc:1::2/64 on a second net_tap port ([port2]) whose kernel side is
+ * dpgc1; the sink is the peer itself (a small send buffer gives backpressure
+ * there), nothing is routed beyond the /24s, and groups without an interface
+ * use the stack's default port (its first with an address: port0).
  * Only 198.18.0.0/15 and fd00::/8 are used, and nothing leaves the namespace.
  */
 #ifndef CONF_H
@@ -213,6 +218,9 @@ void conf_ksend_seq(int fd, const struct sockaddr *dst, unsigned n);
 void conf_settle(void);
 /* Whether this run tests the backend called name (main.c's list). */
 bool conf_has_backend(const char *name);
+/* The index of the kernel interface holding address ip (the kernel peer's
+ * side of the link for peer4 / peer6); fails the test if there is none. */
+unsigned conf_ifindex_of(const char *ip);
 
 /* ---- capability marks (added for the DPDK backend) ---- */
 

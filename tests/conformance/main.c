@@ -57,9 +57,7 @@ static const struct conf_group *const conf_groups[] = {
 
 /* What the DPDK backend does not have yet, and the issue that brings it. */
 #define CONF_DPDK_TODO                                                  \
-	.cap_todo = { [CONF_CAPB_MCAST] = "issue 5",                    \
-		      [CONF_CAPB_BCAST] = "issue 5",                    \
-		      [CONF_CAPB_FRAG] = "issue 6" }
+	.cap_todo = { [CONF_CAPB_FRAG] = "issue 6" }
 
 /* The MAC address dpdk.ini gives the stack's port (net_tap's mac=). */
 #define CONF_DPDK_MAC "02:00:00:00:00:02"
@@ -69,24 +67,26 @@ static int conf_net_dpdk(const struct conf_env *env);
 static void conf_dpdk_opened(const struct conf_env *env);
 
 /* kernel: the veth network of conf.h, with a slow sink behind dpgc0.
- * dpdk: the stack owns own4/own6 on the net_tap port of dpdk.ini and the
+ * dpdk: the stack owns own4/own6 on the net_tap port0 of dpdk.ini and the
  * kernel peer sits on dpg0, the other side of the tap. The sink is that
  * peer: sends wait in the stack until dpg_poll() flushes them, so a small
- * send buffer gives -EAGAIN without a slow link. There is no second
- * interface: other_own4/6 are the kernel backend's, not owned by the stack,
- * so the multicast tests using them fail cleanly under
- * DPGRAM_CONF_ALL_CAPS instead of crashing. */
+ * send buffer gives -EAGAIN without a slow link. The second interface is
+ * port2, a second net_tap whose kernel side is dpgc1 (other_ifname): the
+ * stack owns other_own4/6 on it. cfg2 (a second stack beside the first)
+ * has port1, a net_null. */
 static const struct conf_env conf_backends[] = {
 	{ .name = "kernel", .cfg = { .backend = "kernel" }, CONF_ADDRS,
 	  .sink4 = "198.18.0.3", .sink6 = "fd00:dc::3", .ifname = "dpgc0",
 	  .caps = CONF_CAP_ALL, .network = conf_net_kernel },
 	{ .name = "dpdk", .cfg = { .backend = "dpdk",
 				   .config_file = CONF_SRCDIR "/dpdk.ini",
-				   .ports = "port0" },
+				   .ports = "port0,port2" },
 	  .cfg2 = { .backend = "dpdk", .config_file = CONF_SRCDIR "/dpdk.ini",
 		    .ports = "port1" },
 	  CONF_ADDRS, .sink4 = "198.18.0.1", .sink6 = "fd00:dc::1",
-	  .ifname = "dpg0", .caps = CONF_CAP_IPV6, CONF_DPDK_TODO,
+	  .ifname = "dpg0",
+	  .caps = CONF_CAP_IPV6 | CONF_CAP_MCAST | CONF_CAP_BCAST,
+	  CONF_DPDK_TODO,
 	  .network = conf_net_dpdk, .stack_opened = conf_dpdk_opened },
 };
 
@@ -173,13 +173,19 @@ static int conf_net_kernel(const struct conf_env *env)
 	conf_sh("tc qdisc add dev dpgc0 root tbf rate 10mbit burst 4kb "
 		"limit 64kb");
 	conf_sh("ip route add 224.0.0.0/4 dev dpgc0");
+	/* Both ends of the veth are this host's: a group datagram the kernel
+	 * peer sends out of dpgc0p arrives on dpgc0 from one of the host's
+	 * own addresses, which Linux drops as martian unless told that this
+	 * link really loops (the peer is another host on the dpdk backend). */
+	conf_sysctl("/proc/sys/net/ipv4/conf/dpgc0/accept_local", "1");
 	return 0;
 }
 
-/* The dpdk backend's network. dpg0 appears when the first DPDK stack
- * probes net_tap, and ports outlive stacks: open and close one stack, then
- * give the kernel side of the tap the peer's addresses. A backend that is
- * not built (-ENOTSUP) skips the run; any other failure fails it. */
+/* The dpdk backend's network. dpg0 and dpgc1 appear when the first DPDK
+ * stack probes net_tap, and ports outlive stacks: open and close one stack,
+ * then give the kernel side of port0's tap the peer's addresses (dpgc1, the
+ * kernel side of port2, only needs to be up). A backend that is not built
+ * (-ENOTSUP) skips the run; any other failure fails it. */
 static int conf_net_dpdk(const struct conf_env *env)
 {
 	struct dpg_stack *st = NULL;
@@ -210,6 +216,7 @@ static int conf_net_dpdk(const struct conf_env *env)
 	conf_sh("ip addr add 198.18.0.1/24 dev dpg0");
 	conf_sh("ip -6 addr add fd00:dc::1/64 dev dpg0 nodad");
 	conf_sh("ip link set dpg0 up");
+	conf_sh("ip link set dpgc1 up");
 	return 0;
 }
 

@@ -12,6 +12,7 @@
  * the sender's bound address, so those senders bind to own4 first.
  */
 #include <errno.h>
+#include <net/if.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -243,6 +244,48 @@ static void bcast_limited_kernel_receiver(void **state)
 	kernel_rx_case(state, LIMITED_BCAST);
 }
 
+/* A broadcast from the kernel peer (sent out of the peer's side of the
+ * link) reaches a wildcard socket on the port, from peer4, and not the
+ * socket of the same port bound to own4. On the kernel backend both ends of
+ * the link are the host's, so the wildcard socket may also get the copy
+ * the sending interface loops back: at least one arrives. */
+static void bcast_kernel_sender_reaches_wildcard(void **state)
+{
+	conf_require(CONF_CAP_BCAST, "receives a broadcast");
+	struct dpg_stack *st = CONF_ST(state);
+	struct dpg_socket_opts reuse = { .reuse_addr = true };
+	struct conf_rec *wild_rec = conf_rec_new(), *own_rec = conf_rec_new();
+	struct dpg_socket *wild = conf_rec_socket(st, AF_INET, wild_rec, &reuse);
+	struct dpg_socket *own = conf_rec_socket(st, AF_INET, own_rec, &reuse);
+	int kfd = conf_ksock(AF_INET, conf_env->peer4, 0);
+	char dev[IF_NAMESIZE];
+	uint16_t port;
+	int one = 1;
+
+	conf_bind(wild, "0.0.0.0", 0);
+	port = conf_port(wild);
+	conf_bind(own, conf_env->own4, port);
+	assert_non_null(if_indextoname(conf_ifindex_of(conf_env->peer4), dev));
+	assert_int_equal(setsockopt(kfd, SOL_SOCKET, SO_BROADCAST, &one,
+				    sizeof(one)), 0);
+	assert_int_equal(setsockopt(kfd, SOL_SOCKET, SO_BINDTODEVICE, dev,
+				    (socklen_t)strlen(dev)), 0);
+	{
+		struct sockaddr_in dst = conf_sin(conf_env->bcast4, port);
+
+		conf_ksend(kfd, "from-kernel", 11, (struct sockaddr *)&dst);
+	}
+	assert_true(conf_wait_count(st, wild_rec, 1, CONF_ARRIVE_MS));
+	conf_poll_for(st, CONF_QUIET_MS);
+	assert_memory_equal(wild_rec->msg[0].data, "from-kernel", 11);
+	conf_assert_sa(&wild_rec->msg[0].rinfo.from, conf_env->peer4,
+		       conf_kport(kfd));
+	assert_int_equal(own_rec->count, 0);
+	close(kfd);
+	assert_int_equal(dpg_close(own), 0);
+	assert_int_equal(dpg_close(wild), 0);
+}
+
 /* connect() to a broadcast address meets the same check as send (Linux
  * ip4_datagram_connect: EACCES, and Node's connect reports it); with the
  * flag set, sends on the connected socket reach the receivers. */
@@ -275,6 +318,7 @@ static const struct CMUnitTest tests[] = {
 	CONF_TEST(bcast_not_to_unicast_bound_socket),
 	CONF_TEST(bcast_directed_kernel_receiver),
 	CONF_TEST(bcast_limited_kernel_receiver),
+	CONF_TEST(bcast_kernel_sender_reaches_wildcard),
 	CONF_TEST(bcast_connect_needs_flag),
 };
 

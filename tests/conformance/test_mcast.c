@@ -354,24 +354,53 @@ static void mcast_kernel_member_receives(void **state)
 	assert_int_equal(dpg_close(s), 0);
 }
 
-/* A dpgram member gets a kernel sender's datagram (IP_MULTICAST_IF own4,
- * loopback on as by default). */
+/* A dpgram member joined on own4's interface gets the datagram a kernel
+ * sender on the peer's side of that link sends to the group
+ * (IP_MULTICAST_IF peer4): it crosses the wire on both backends. */
 static void mcast_member_gets_kernel_sender(void **state)
 {
 	conf_require(CONF_CAP_MCAST, "joins groups");
 	struct dpg_stack *st = CONF_ST(state);
 	struct conf_rec *rec;
 	struct dpg_socket *m = member(st, AF_INET, &rec);
-	int kfd = conf_ksock(AF_INET, conf_env->own4, 0);
+	int kfd = conf_ksock(AF_INET, conf_env->peer4, 0);
 	struct sockaddr_in dst = conf_sin("239.1.2.18", conf_port(m));
 	struct in_addr ifaddr;
 
 	assert_int_equal(join_own4(m, "239.1.2.18"), 0);
-	assert_int_equal(inet_pton(AF_INET, conf_env->own4, &ifaddr), 1);
+	assert_int_equal(inet_pton(AF_INET, conf_env->peer4, &ifaddr), 1);
 	assert_int_equal(setsockopt(kfd, IPPROTO_IP, IP_MULTICAST_IF, &ifaddr,
 				    sizeof(ifaddr)), 0);
 	conf_ksend(kfd, "from-kernel", 11, (struct sockaddr *)&dst);
-	assert_got_one(st, rec, "from-kernel", conf_env->own4, conf_kport(kfd));
+	assert_got_one(st, rec, "from-kernel", conf_env->peer4, conf_kport(kfd));
+	close(kfd);
+	assert_int_equal(dpg_close(m), 0);
+}
+
+/* The same over IPv6: a kernel sender bound to peer6 whose multicast
+ * interface is the peer's side of the link (IPV6_MULTICAST_IF); the member
+ * joined on "::%ifname" gets it from peer6, with the receiving interface
+ * in rinfo where the backend knows it. */
+static void mcast_member_gets_kernel_sender_v6(void **state)
+{
+	conf_require(CONF_CAP_IPV6 | CONF_CAP_MCAST, "joins groups");
+	struct dpg_stack *st = CONF_ST(state);
+	char iface[IF_NAMESIZE + 4];
+	struct conf_rec *rec;
+	struct dpg_socket *m = member(st, AF_INET6, &rec);
+	int kfd = conf_ksock(AF_INET6, conf_env->peer6, 0);
+	struct sockaddr_in6 dst = conf_sin6("ff15::1:18", conf_port(m));
+	int out = (int)conf_ifindex_of(conf_env->peer6);
+	uint32_t ifindex;
+
+	v6_iface(iface, sizeof(iface), conf_env->ifname);
+	assert_int_equal(dpg_add_membership(m, "ff15::1:18", iface), 0);
+	assert_int_equal(setsockopt(kfd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &out,
+				    sizeof(out)), 0);
+	conf_ksend(kfd, "from-kernel6", 12, (struct sockaddr *)&dst);
+	assert_got_one(st, rec, "from-kernel6", conf_env->peer6, conf_kport(kfd));
+	ifindex = rec->msg[0].rinfo.ifindex;
+	assert_true(ifindex == 0 || ifindex == if_nametoindex(conf_env->ifname));
 	close(kfd);
 	assert_int_equal(dpg_close(m), 0);
 }
@@ -675,6 +704,7 @@ static const struct CMUnitTest tests[] = {
 	CONF_TEST(mcast_reuse_addr_both_receive),
 	CONF_TEST(mcast_kernel_member_receives),
 	CONF_TEST(mcast_member_gets_kernel_sender),
+	CONF_TEST(mcast_member_gets_kernel_sender_v6),
 	CONF_TEST(mcast_join_without_iface_uses_route),
 	CONF_TEST(mcast_drop_without_iface),
 	CONF_TEST(mcast_ttl_0_still_loops_back),

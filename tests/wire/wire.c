@@ -163,7 +163,7 @@ struct dpg_stats wire_stats(struct dpg_stack *st)
 /* A and B open, on the fake clock, with what they sent when they came up
  * (gratuitous ARP, DAD probes) already off the ring, so that tests count
  * from a quiet wire. */
-static int wire_setup_steps(void **state, unsigned steps)
+static int wire_setup_steps(void **state, unsigned steps, bool with_b)
 {
 	struct wire *w = calloc(1, sizeof(*w));
 	int rc;
@@ -171,7 +171,7 @@ static int wire_setup_steps(void **state, unsigned steps)
 	if (w == NULL)
 		fail_msg("wire_setup: out of memory");
 	rc = wire_open("port0", &w->a);
-	if (rc == 0) {
+	if (rc == 0 && with_b) {
 		rc = wire_open("port1", &w->b);
 		if (rc != 0)
 			dpg_stack_close(w->a);
@@ -194,12 +194,17 @@ static int wire_setup_steps(void **state, unsigned steps)
 
 int wire_setup(void **state)
 {
-	return wire_setup_steps(state, wire_conf.settle_steps);
+	return wire_setup_steps(state, wire_conf.settle_steps, true);
 }
 
 int wire_setup_unsettled(void **state)
 {
-	return wire_setup_steps(state, 0);
+	return wire_setup_steps(state, 0, true);
+}
+
+int wire_setup_alone(void **state)
+{
+	return wire_setup_steps(state, 0, false);
 }
 
 int wire_teardown(void **state)

@@ -109,6 +109,9 @@ struct dpg_stats wire_stats(struct dpg_stack *st);
 int wire_setup(void **state);
 /* The same without settle steps: for tests of what happens at start. */
 int wire_setup_unsettled(void **state);
+/* Only A ([port0]) opens, without settle steps: the other end of its ring
+ * pair stays a bare wire the test reads and writes (wire_raw.h). */
+int wire_setup_alone(void **state);
 int wire_teardown(void **state);
 /* A cmocka test on fresh stacks (wire_setup, wire_teardown); _AS: under
  * another name than its function's (the shared tests of wire_neigh.c). */
