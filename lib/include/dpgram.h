@@ -201,14 +201,14 @@ int dpg_poll(struct dpg_stack *st, int timeout_ms);
 	X(udp_mcast_no_socket, "multicast or broadcast datagram no socket on its port takes") \
 	X(igmp_too_short, "IGMP message shorter than its type and source count need") \
 	X(igmp_bad_checksum, "IGMP checksum wrong")                             \
-	X(igmp_bad_query, "IGMP query to another destination than all-systems or its group, or for a non-multicast group") \
+	X(igmp_bad_query, "IGMP query to another destination than all-systems, its group or an own address, or for a non-multicast group") \
 	X(igmp_unhandled, "IGMP message not acted on (other hosts' IGMPv3 reports, unknown types)") \
 	X(mld_too_short, "MLD message shorter than its type and source count need") \
-	X(mld_bad_query, "MLD query not from a link-local source, hop limit not 1, or to another destination than all-nodes or its group") \
+	X(mld_bad_query, "MLD query not from a link-local source, hop limit not 1, without Router Alert, or to another destination than all-nodes, its group or an own address") \
 	X(mld_unhandled, "MLD message not acted on (other hosts' MLDv2 reports)") \
 	X(tx_closed, "unsent datagram dropped when its socket or stack closed") \
 	X(tx_ring_full, "held datagram dropped: NIC tx ring full")              \
-	X(pool_empty, "no packet buffer to build a reply")
+	X(pool_empty, "no packet buffer to build a reply or a multicast receiver's copy")
 
 enum dpg_drop_reason {
 #define DPG_DROP_ENUM_(name, text) DPG_DROP_##name,
@@ -438,10 +438,14 @@ int dpg_set_multicast_interface(struct dpg_socket *sock, const char *iface);
 
 /**
  * Join group on an interface (iface as for dpg_set_multicast_interface();
- * NULL lets the stack choose). Does not bind the socket.
+ * NULL lets the stack choose: on the dpdk backend the first port with an
+ * address of the group's family, on the kernel backend the route). Does
+ * not bind the socket. Delivery is per socket on both backends: only
+ * sockets that joined get the group's datagrams (IP_MULTICAST_ALL 0).
  * Errors: -EINVAL group not a multicast address of the socket's family, bad
  * iface; -EADDRINUSE already joined there (any-source, or with sources);
- * -EADDRNOTAVAIL iface not owned.
+ * -EADDRNOTAVAIL iface not owned; -ENOBUFS the stack's group or source
+ * table ([mcast] groups / sources) or the port's MAC filter is full.
  */
 int dpg_add_membership(struct dpg_socket *sock, const char *group,
 		       const char *iface);

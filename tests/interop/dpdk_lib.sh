@@ -325,38 +325,56 @@ dpdk_burst() {
 	echo "ok: dpgram-echo survived the burst"
 }
 
+# dpdk_signal_wait PID NAME SIG: send SIG to a dpgram program and wait
+# up to STOP_TIMEOUT for it to end (failing the test if it does not);
+# its exit status in DPDK_RC (not printed: wait needs this shell).
+dpdk_signal_wait() {
+	local pid=$1 name=$2 sig=$3 i
+	kill "-$sig" "$pid"
+	for ((i = 0; i < STOP_TIMEOUT * 10; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -0 "$pid" 2>/dev/null &&
+		fail "$name still running ${STOP_TIMEOUT} s after SIG$sig"
+	DPDK_RC=0
+	wait "$pid" || DPDK_RC=$?
+}
+
+# dpdk_exit_checks NAME OUT ERR RC HOW: what every dpgram program owes at
+# exit: status 0, its totals and stack counters, and (printed after its
+# stack closed, dpg_mbuf_leaks()) every mbuf back in its pool.
+dpdk_exit_checks() {
+	local name=$1 out=$2 err=$3 rc=$4 how=$5
+	[[ $rc -eq 0 ]] || fail "$name exited $rc after $how (want 0)"
+	grep -q '^totals: ' "$out" || fail "no totals line after $how"
+	grep -q '^stack: ' "$out" || fail "no stack counters line after $how"
+	grep -q "^$name: mbuf leaks 0\$" "$out" ||
+		fail "mbufs leaked (or no 'mbuf leaks' line): $(grep 'mbuf leaks' "$out" "$err")"
+	echo "ok: $name: exit 0 after $how, totals printed, every mbuf back in its pool"
+}
+
 # dpdk_stop_echo [SIGNAL]: signal dpgram-echo (TERM by default); it must
 # exit 0 within STOP_TIMEOUT after printing its totals, and every mbuf must
 # be back in its pool (DESIGN.md §4). Prints what it printed after the
 # listening line.
 dpdk_stop_echo() {
-	local sig=${1:-TERM} rc=0 i
+	local sig=${1:-TERM} rc
 	dpdk_echo_alive
 	if ((DPG_IPV6)); then
 		# dpg0 and its counters vanish with the stack.
 		NOISE6=$(dpdk_kernel_noise6)
 		echo "the kernel's own IPv6 multicast on $DPG_IFACE (MLD reports): $NOISE6 frames"
 	fi
-	kill "-$sig" "$ECHO_PID"
-	for ((i = 0; i < STOP_TIMEOUT * 10; i++)); do
-		kill -0 "$ECHO_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -0 "$ECHO_PID" 2>/dev/null &&
-		fail "dpgram-echo still running ${STOP_TIMEOUT} s after SIG$sig"
-	wait "$ECHO_PID" || rc=$?
+	dpdk_signal_wait "$ECHO_PID" dpgram-echo "$sig"
+	rc=$DPDK_RC
 	echo "dpgram-echo after SIG$sig (exit $rc):"
 	grep -v 'listening on ' "$ECHO_OUT" | sed 's/^/  /' || true
 	if [[ -s $ECHO_ERR ]]; then
 		echo "dpgram-echo stderr:"
 		sed 's/^/  /' "$ECHO_ERR"
 	fi
-	[[ $rc -eq 0 ]] || fail "dpgram-echo exited $rc after SIG$sig (want 0)"
-	grep -q '^totals: ' "$ECHO_OUT" || fail "no totals line after SIG$sig"
-	grep -q '^stack: ' "$ECHO_OUT" || fail "no stack counters line after SIG$sig"
-	# The program prints dpg_mbuf_leaks() after closing its stack.
-	grep -q '^dpgram-echo: mbuf leaks 0$' "$ECHO_OUT" ||
-		fail "mbufs leaked (or no 'mbuf leaks' line): $(grep 'mbuf leaks' "$ECHO_OUT" "$ECHO_ERR")"
+	dpdk_exit_checks dpgram-echo "$ECHO_OUT" "$ECHO_ERR" "$rc" "SIG$sig"
 	echo "ok: SIG$sig -> exit 0, every mbuf back in its pool"
 }
 

@@ -96,28 +96,18 @@ _mcast_finish() {
 		grep -v -e '^EAL: ' -e '^TELEMETRY: ' -e 'qdisc' -e '^eth_dev_tap_create' "$PROG_ERR" |
 			sed 's/^/  /' || true
 	fi
-	[[ $rc -eq 0 ]] || fail "$PROG_NAME ($PROG_LABEL) exited $rc after $how (want 0)"
-	grep -q '^totals: ' "$PROG_OUT" || fail "no totals line after $how"
+	dpdk_exit_checks "$PROG_NAME" "$PROG_OUT" "$PROG_ERR" "$rc" "$how ($PROG_LABEL)"
 	grep -q '^stack: igmp reports ' "$PROG_OUT" || fail "no IGMP/MLD counters line after $how"
-	grep -q "^$PROG_NAME: mbuf leaks 0\$" "$PROG_OUT" ||
-		fail "mbufs leaked (or no 'mbuf leaks' line): $(grep 'mbuf leaks' "$PROG_OUT" "$PROG_ERR")"
-	echo "ok: $PROG_LABEL: exit 0 after $how, totals printed, every mbuf back in its pool"
 }
 
 # mcast_stop [SIGNAL]: signal the program (TERM by default); it must exit 0
 # within STOP_TIMEOUT, print its totals and leak no mbuf.
 mcast_stop() {
-	local sig=${1:-TERM} rc=0 i
+	local sig=${1:-TERM} rc
 	kill -0 "$PROG_PID" 2>/dev/null ||
 		fail "$PROG_NAME ($PROG_LABEL) died: $(cat "$PROG_OUT" "$PROG_ERR")"
-	kill "-$sig" "$PROG_PID"
-	for ((i = 0; i < STOP_TIMEOUT * 10; i++)); do
-		kill -0 "$PROG_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -0 "$PROG_PID" 2>/dev/null &&
-		fail "$PROG_NAME ($PROG_LABEL) still running ${STOP_TIMEOUT} s after SIG$sig"
-	wait "$PROG_PID" || rc=$?
+	dpdk_signal_wait "$PROG_PID" "$PROG_NAME ($PROG_LABEL)" "$sig"
+	rc=$DPDK_RC
 	_mcast_finish "SIG$sig" "$rc"
 }
 
