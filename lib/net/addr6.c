@@ -28,15 +28,6 @@ RTE_LOG_REGISTER(nd_logtype, dpgram.nd, NOTICE);
 
 /* ---- addresses ---- */
 
-/* RFC 2464 §7: 33:33 and the low 32 bits of a multicast address. */
-struct rte_ether_addr nd_mc_mac(const struct in6_addr *a)
-{
-	struct rte_ether_addr mac = { { 0x33, 0x33 } };
-
-	memcpy(&mac.addr_bytes[2], &a->s6_addr[12], 4);
-	return mac;
-}
-
 /* RFC 4291 §2.7.1: ff02::1:ff00:0/104 and the low 24 bits of a. */
 static const uint8_t sol_prefix[13] = { 0xff, 0x02, [11] = 0x01, [12] = 0xff };
 
@@ -77,8 +68,9 @@ static struct in6_addr link_local(const struct rte_ether_addr *mac)
 static void dad_probe(struct dstack *ds, unsigned pi, const struct addr6 *a)
 {
 	struct in6_addr dst = nd_solicited_node(&a->a);
-	struct rte_ether_addr dmac = nd_mc_mac(&dst);
+	struct rte_ether_addr dmac;
 
+	mcast_mac(&dst, &dmac);
 	if (nd_send(ds, pi, &in6addr_any, &dst, &dmac, ND_NS, 0, &a->a, 0) == 0)
 		ds->st.stats.nd_solicits++;
 }

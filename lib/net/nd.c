@@ -115,8 +115,10 @@ void nd_solicit(struct dstack *ds, const struct neigh *n)
 	const struct addr6 *src = ns_source(ds, n);
 	bool mcast = n->state == NEIGH_INCOMPLETE;
 	struct in6_addr dst = mcast ? nd_solicited_node(&n->ip) : n->ip;
-	struct rte_ether_addr dmac = mcast ? nd_mc_mac(&dst) : n->mac;
+	struct rte_ether_addr dmac = n->mac;
 
+	if (mcast)
+		mcast_mac(&dst, &dmac);
 	if (src != NULL && nd_send(ds, n->port, &src->a, &dst, &dmac, ND_NS, 0, &n->ip,
 				   ND_OPT_SLLA) == 0)
 		ds->st.stats.nd_solicits++;

@@ -36,8 +36,6 @@ extern const struct rte_ether_addr nd_all_nodes_mac;
 int nd_send(struct dstack *ds, unsigned pi, const struct in6_addr *src,
 	    const struct in6_addr *dst, const struct rte_ether_addr *dmac, uint8_t type,
 	    rte_be32_t flags, const struct in6_addr *target, uint8_t opt);
-/* The Ethernet multicast MAC of IPv6 multicast address a (addr6.c). */
-struct rte_ether_addr nd_mc_mac(const struct in6_addr *a);
 /* The solicited-node multicast address of a (addr6.c). */
 struct in6_addr nd_solicited_node(const struct in6_addr *a);
 /* Whether a is a solicited-node multicast address (addr6.c). */
