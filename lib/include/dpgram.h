@@ -162,6 +162,7 @@ int dpg_poll(struct dpg_stack *st, int timeout_ms);
 	X(arp_hold_full, "datagram dropped: neighbour's hold queue full")       \
 	X(arp_unresolved, "datagram dropped: neighbour never answered")         \
 	X(arp_cache_full, "neighbour cache full")                               \
+	X(arp_claims_ours, "ARP from another host claiming one of our addresses") \
 	X(ip4_too_short, "truncated IPv4 header")                               \
 	X(ip4_bad_version, "IP version is not 4")                               \
 	X(ip4_bad_ihl, "IPv4 header length below 20 or beyond the packet")      \
@@ -169,7 +170,6 @@ int dpg_poll(struct dpg_stack *st, int timeout_ms);
 	X(ip4_bad_checksum, "IPv4 header checksum wrong")                       \
 	X(ip4_bad_source, "IPv4 source is broadcast or multicast")              \
 	X(ip4_ttl_zero, "IPv4 TTL 0")                                           \
-	X(ip4_fragment, "IPv4 fragment (reassembly not built yet)")             \
 	X(ip4_not_for_us, "IPv4 destination is not an address of the stack")    \
 	X(ip4_unknown_proto, "IPv4 protocol not handled")                       \
 	X(ip6_too_short, "truncated IPv6 header or extension header")         \
@@ -178,13 +178,19 @@ int dpg_poll(struct dpg_stack *st, int timeout_ms);
 	X(ip6_bad_source, "IPv6 source multicast, v4-mapped, or :: (but for ND)") \
 	X(ip6_bad_option, "IPv6 option whose type says discard")                \
 	X(ip6_routing_header, "IPv6 routing header with segments left (RH0 included)") \
-	X(ip6_fragment, "IPv6 fragment (reassembly not built yet)")             \
+	X(frag_bad, "fragment with a bad offset or length (not a multiple of 8 but the last, tiny first fragment)") \
+	X(frag_overlap, "fragment overlapping another of its datagram (teardrop; RFC 5722): the whole datagram dropped") \
+	X(frag_too_many, "more fragments for one datagram than [frag] fragments: the whole datagram dropped") \
+	X(frag_oversize, "fragments reaching beyond 65535 bytes: the whole datagram dropped") \
+	X(frag_timeout, "fragment of a datagram not completed within [frag] timeout_ms") \
+	X(frag_table_full, "fragment dropped: every reassembly slot ([frag] flows) in use") \
 	X(ip6_unknown_header, "IPv6 next header not handled")                   \
 	X(ip6_not_for_us, "IPv6 destination is not an address of the stack")    \
 	X(ip6_tentative, "IPv6 destination is an address found duplicate by DAD") \
 	X(nd_malformed, "Neighbour Discovery message fails RFC 4861 validation") \
 	X(nd_not_for_us, "Neighbour Discovery for another host's address")      \
 	X(nd_looped, "our own DAD probe or advertisement, looped back by the link") \
+	X(nd_claims_ours, "Neighbour Advertisement from another host claiming one of our addresses") \
 	X(nd_hold_full, "datagram dropped: IPv6 neighbour's hold queue full")   \
 	X(nd_unresolved, "datagram dropped: IPv6 neighbour never answered")     \
 	X(nd_cache_full, "neighbour cache full (IPv6)")                         \
@@ -232,6 +238,10 @@ struct dpg_stats {
 	uint64_t nd_solicits;  /**< Neighbour Solicitations sent, DAD probes included (dpdk backend) */
 	uint64_t nd_adverts;   /**< Neighbour Advertisements sent (dpdk backend) */
 	uint64_t dad_conflicts; /**< own IPv6 addresses found duplicate (dpdk backend) */
+	uint64_t icmp_errors_sent;    /**< ICMP / ICMPv6 errors sent (port unreachable, parameter problem...) (dpdk backend) */
+	uint64_t icmp_errors_limited; /**< ICMP / ICMPv6 errors not sent: rate limit ([icmp]) (dpdk backend) */
+	uint64_t reassembled;  /**< datagrams reassembled from fragments (dpdk backend) */
+	uint64_t fragmented;   /**< datagrams sent in fragments (dpdk backend) */
 	uint64_t igmp_reports; /**< IGMP reports (v1, v2, v3) and v2 leaves sent (dpdk backend) */
 	uint64_t igmp_queries; /**< IGMP queries received and acted on (dpdk backend) */
 	uint64_t mld_reports;  /**< MLD reports (v1, v2) and v1 dones sent (dpdk backend) */

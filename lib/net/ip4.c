@@ -217,7 +217,7 @@ static enum dpg_drop_reason ip4_check(struct dstack *ds, struct rte_mbuf *m,
 		return DPG_DROP_ip4_ttl_zero;
 	/* (8) fragments: reassembly lands with the hardening issue */
 	if (ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK))
-		return DPG_DROP_ip4_fragment;
+		return DPG_DROP_frag_bad; /* PLACEHOLDER: reassembly (issue 6) */
 	/* trailing Ethernet padding is not payload */
 	if (tlen < avail)
 		rte_pktmbuf_trim(m, avail - tlen);

@@ -315,7 +315,7 @@ static enum dpg_drop_reason ip6_walk(struct rte_mbuf *m, struct ip6_walk *w)
 			why = ip6_ext(m, w);
 			break;
 		case IPPROTO_FRAGMENT: /* reassembly lands with the hardening issue */
-			return DPG_DROP_ip6_fragment;
+			return DPG_DROP_frag_bad; /* PLACEHOLDER: reassembly (issue 6) */
 		case IPPROTO_NONE: /* §4.7: nothing follows */
 			return DPG_DROP_ip6_unknown_header;
 		default:

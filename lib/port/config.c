@@ -32,7 +32,9 @@
 #define SECTION_POOL  1
 #define SECTION_NEIGH 2
 #define SECTION_MCAST 3
-#define SECTION_PORT0 4  /* port N is SECTION_PORT0 + N */
+#define SECTION_FRAG  4
+#define SECTION_ICMP  5
+#define SECTION_PORT0 6  /* port N is SECTION_PORT0 + N */
 
 #define CFG_KEY(n, fn, type, field, lo, hi) \
 	{ n, fn, offsetof(type, field), sizeof(((type *)0)->field), lo, hi }
@@ -72,6 +74,19 @@ static const struct cfg_key mcast_keys[] = {
 	{ NULL, NULL, 0, 0, 0, 0 },
 };
 
+static const struct cfg_key frag_keys[] = {
+	CFG_KEY("flows", cfg_key_uint, struct dpg_config, frag_flows, 1, 65536),
+	CFG_KEY("fragments", cfg_key_uint, struct dpg_config, frag_max, 2, 8192),
+	CFG_KEY("timeout_ms", cfg_key_uint, struct dpg_config, frag_timeout_ms, 100, 120000),
+	{ NULL, NULL, 0, 0, 0, 0 },
+};
+
+static const struct cfg_key icmp_keys[] = {
+	CFG_KEY("rate", cfg_key_uint, struct dpg_config, icmp_rate, 0, 1000000),
+	CFG_KEY("burst", cfg_key_uint, struct dpg_config, icmp_burst, 1, 1000000),
+	{ NULL, NULL, 0, 0, 0, 0 },
+};
+
 static const struct cfg_key port_keys[] = {
 	CFG_KEY("device", cfg_key_device, struct port_cfg, device, 0, 0),
 	CFG_KEY("ipv4", cfg_key_ipv4, struct port_cfg, ip4, 0, 0),
@@ -105,6 +120,12 @@ static void set_defaults(struct dpg_config *cfg)
 	cfg->mc_sources = 64;
 	cfg->mc_robustness = 2;
 	cfg->mc_report_ms = 1000;
+	/* Linux: ipfrag_time 30 s; icmp_msgs_per_sec 1000, icmp_msgs_burst 50 */
+	cfg->frag_flows = 1024;
+	cfg->frag_max = 64;
+	cfg->frag_timeout_ms = 30000;
+	cfg->icmp_rate = 1000;
+	cfg->icmp_burst = 50;
 	for (unsigned i = 0; i < PORT_MAX; i++) {
 		struct port_cfg *pc = &cfg->port[i];
 
@@ -279,9 +300,9 @@ static int parse_keys(const struct cfg_ctx *c, const struct cfg_key *keys,
 
 static int section_id(const char *name)
 {
-	static const char *const fixed[] = { "eal", "pool", "neigh", "mcast" };
+	static const char *const fixed[] = { "eal", "pool", "neigh", "mcast", "frag", "icmp" };
 
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 6; i++)
 		if (strcmp(name, fixed[i]) == 0)
 			return i;
 	if (strncmp(name, "port", 4) == 0 && name[4] >= '0' &&
@@ -305,6 +326,10 @@ static int parse_section(const struct cfg_ctx *c, int id, struct rte_cfgfile_ent
 		return parse_keys(c, neigh_keys, e, n, cfg, &gw4, &gw6);
 	if (id == SECTION_MCAST)
 		return parse_keys(c, mcast_keys, e, n, cfg, &gw4, &gw6);
+	if (id == SECTION_FRAG)
+		return parse_keys(c, frag_keys, e, n, cfg, &gw4, &gw6);
+	if (id == SECTION_ICMP)
+		return parse_keys(c, icmp_keys, e, n, cfg, &gw4, &gw6);
 	pc = &cfg->port[id - SECTION_PORT0];
 	rc = parse_keys(c, port_keys, e, n, pc, &gw4, &gw6);
 	if (rc == 0 && pc->device[0] == '\0')
@@ -347,7 +372,7 @@ static int parse_one(struct rte_cfgfile *cf, int idx, struct cfg_ctx *c,
 	if (idx == 0)
 		rc = parse_global(c, e, n);
 	else if (id < 0)
-		rc = cfg_fail(c, NULL, name, "one of [eal], [pool], [neigh], [mcast], [port0]..[port%d]",
+		rc = cfg_fail(c, NULL, name, "one of [eal], [pool], [neigh], [mcast], [frag], [icmp], [port0]..[port%d]",
 			      PORT_MAX - 1);
 	else if (*seen & (1u << id))
 		rc = cfg_fail(c, NULL, name, "each section once, not a second [%s]", name);

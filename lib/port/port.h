@@ -75,6 +75,13 @@ struct dpg_config {
 	unsigned mc_sources;       /* sources: sources per group (source-specific joins), default 64 */
 	unsigned mc_robustness;    /* robustness: Robustness Variable until a querier says (QRV), default 2 */
 	unsigned mc_report_ms;     /* report_ms: Unsolicited Report Interval, default 1000 */
+	/* [frag]: IPv4 / IPv6 reassembly */
+	unsigned frag_flows;       /* flows: datagrams being reassembled at once, default 1024 */
+	unsigned frag_max;         /* fragments: fragments per datagram, default 64 */
+	unsigned frag_timeout_ms;  /* timeout_ms: time to complete a datagram, default 30000 */
+	/* [icmp]: the token bucket of the ICMP / ICMPv6 errors the stack sends */
+	unsigned icmp_rate;        /* rate: errors per second, default 1000; 0 = no errors sent */
+	unsigned icmp_burst;       /* burst: bucket depth, default 50 */
 	struct port_cfg port[PORT_MAX];
 	unsigned nports;
 };

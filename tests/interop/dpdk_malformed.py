@@ -107,10 +107,10 @@ def cases(dpg_mac, k_mac, dpg, kern, port):
         ("IPv4 fragments of a 3000-byte UDP datagram (3 frames)",
          [raw(eth / f) for f in fragment(IP(src=kern, dst=dpg, id=4242) / udp /
                                          Raw(b"x" * 3000), fragsize=1400)],
-         "ip4_fragment", None),
+         "frag_bad", None),
         ("IPv4 lone last fragment (offset 185, no MF)",
          [raw(eth / IP(src=kern, dst=dpg, id=4243, frag=185) / Raw(b"y" * 64))],
-         "ip4_fragment", None),
+         "frag_bad", None),
         ("IPv4 for another host", [raw(eth / IP(src=kern, dst=OTHER_HOST) / udp / data)],
          "ip4_not_for_us", None),
         ("IPv4 protocol 253 (experimental)",

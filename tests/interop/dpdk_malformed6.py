@@ -117,7 +117,7 @@ def drops(dpg_mac, k_mac, dpg, kern, port):
          [raw(eth / ip / IPv6ExtHdrRouting(type=253, segleft=2, addresses=[kern, OTHER_HOST])
               / udp / data)], "ip6_routing_header", PP),
         ("fragments of a 3000-byte UDP datagram (3 frames)",
-         [raw(eth / f) for f in fragment6(big, 1400)], "ip6_fragment"),
+         [raw(eth / f) for f in fragment6(big, 1400)], "frag_bad"),
         ("next header 253 (experimental)",
          [raw(eth / IPv6(src=kern, dst=dpg, nh=253) / Raw(b"\0" * 8))], "ip6_unknown_header", PP),
         ("hop-by-hop header after a destination options header (RFC 8200 §4.1)",

@@ -254,7 +254,7 @@ static void test_error_fixtures(void **state)
 		const char *file, *what;
 	} cases[] = {
 		{ "err_unknown_section.ini",
-		  "[ports]: expected one of [eal], [pool], [neigh], [mcast], [port0]..[port3], "
+		  "[ports]: expected one of [eal], [pool], [neigh], [mcast], [frag], [icmp], [port0]..[port3], "
 		  "got 'ports'" },
 		{ "err_unknown_key.ini",
 		  "[port0] mut: expected one of device, ipv4, gateway4, ipv6, gateway6, mtu, "
@@ -535,7 +535,7 @@ static void test_cross_checks(void **state)
 		   "[port0] device: expected a device name (vdev name, PCI address or "
 		   "ringpair:NAME:a|b) without arguments, got ''");
 	text_error("[GLOBAL]\n[port0]\ndevice = x0\n",
-		   "[GLOBAL]: expected one of [eal], [pool], [neigh], [mcast], [port0]..[port3], "
+		   "[GLOBAL]: expected one of [eal], [pool], [neigh], [mcast], [frag], [icmp], [port0]..[port3], "
 		   "got 'GLOBAL'");
 }
 
